@@ -1,0 +1,51 @@
+package pulse.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A job family's hooks into the daemon beyond runs, discovered with {@link java.util.ServiceLoader}
+ * from {@code META-INF/services/pulse.api.Extension}: settings it owns, HTTP routes, CLI subcommands,
+ * database migrations and a section of the status page. Nothing in the core names an extension.
+ *
+ * <p>Lifecycle: {@link #start} after the store is migrated and before the scheduler starts; {@link
+ * #stop} after the scheduler stopped. Commands run in the CLI process, without {@link #start}.
+ */
+public interface Extension {
+
+  /** Short kebab-case name, used in logs and the migration history table. */
+  String name();
+
+  /** Settings this extension owns; validated at startup like a job's. */
+  default List<Setting> settings() {
+    return List.of();
+  }
+
+  /**
+   * A Flyway location with this extension's versioned migrations, such as {@code
+   * classpath:pulse/jobs/prompt/migration}. They run against Pulse's database with their own history
+   * table, before {@link #start}.
+   */
+  default Optional<String> migrations() {
+    return Optional.empty();
+  }
+
+  default void start(ExtensionContext context) throws Exception {}
+
+  default void stop() {}
+
+  /** Routes served by the daemon's HTTP API. Write routes need the bearer token. */
+  default List<Route> routes() {
+    return List.of();
+  }
+
+  /** picocli {@code @Command} objects added as subcommands of {@code pulse}. */
+  default List<Object> commands() {
+    return List.of();
+  }
+
+  /** A section of the status page at {@code /}, rendered after the core's sections. */
+  default Optional<StatusSection> statusSection() {
+    return Optional.empty();
+  }
+}

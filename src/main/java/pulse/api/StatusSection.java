@@ -1,0 +1,10 @@
+package pulse.api;
+
+/** A section of the status page. */
+public interface StatusSection {
+
+  String title();
+
+  /** An HTML fragment; the extension escapes what it shows. Called on every page view. */
+  String html();
+}
