@@ -13,8 +13,8 @@ import java.util.Objects;
  */
 public final class Redactor {
   public static final String MASK = "****";
-  /** Shorter values would mask ordinary words ("on", "1"); they are still never printed as config. */
-  static final int MIN_SECRET_LENGTH = 4;
+  /** Shorter values would mask ordinary words and numbers; they are still never printed as config. */
+  static final int MIN_SECRET_LENGTH = 6;
 
   private static volatile Redactor installed = new Redactor(List.of());
 
