@@ -1,0 +1,156 @@
+package pulse.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pulse.api.JobFailedException;
+import pulse.api.Trigger;
+import pulse.config.MapSettings;
+import pulse.config.Redactor;
+import pulse.store.Database;
+import pulse.store.JdbcRunHistory;
+import pulse.store.Outcome;
+import pulse.store.RunRecord;
+import pulse.telemetry.Telemetry;
+import pulse.testing.TestJob;
+
+class JobRunnerTest {
+  @TempDir Path dir;
+  private Database db;
+  private JdbcRunHistory history;
+  private JobRunner runner;
+
+  @BeforeEach
+  void open() {
+    db = Database.openEmbedded(dir);
+    db.migrate();
+    history = new JdbcRunHistory(db.dataSource());
+    runner = new JobRunner(history, Telemetry.disabled(), Clock.systemUTC(), new MapSettings(Map.of(), Map.of()), Instant.now());
+  }
+
+  @AfterEach
+  void close() {
+    runner.close();
+    db.close();
+    Redactor.install(new Redactor(List.of()));
+  }
+
+  private RunRecord runAndWait(TestJob job, Duration timeout) {
+    runner.register(job, timeout);
+    long id = runner.fire(job.id(), Trigger.MANUAL, Instant.now()).orElseThrow();
+    return LocalRun.await(history, id, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void successIsRecordedWithSummaryAndOutput() {
+    RunRecord r = runAndWait(new TestJob("ok", "@daily", ctx -> {
+      ctx.output("line one");
+      ctx.output("line two");
+      ctx.summary("files", 42L);
+      ctx.summary("note", "fine");
+    }), Duration.ofMinutes(1));
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+    assertThat(r.trigger()).isEqualTo("manual");
+    assertThat(r.outputTail()).isEqualTo("line one\nline two");
+    assertThat(r.summary()).containsEntry("files", 42).containsEntry("note", "fine");
+    assertThat(r.endedAt()).isAfterOrEqualTo(r.startedAt());
+  }
+
+  @Test
+  void anExceptionFailsTheRunWithItsMessageRedacted() {
+    Redactor.install(new Redactor(List.of("super-secret-token")));
+    RunRecord r = runAndWait(new TestJob("boom", "@daily", ctx -> {
+      throw new JobFailedException("login with super-secret-token refused; check the token");
+    }), Duration.ofMinutes(1));
+    assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(r.errorType()).isEqualTo(JobFailedException.class.getName());
+    assertThat(r.errorMessage()).isEqualTo("login with **** refused; check the token");
+  }
+
+  @Test
+  void aMissingClassFailsOnlyItsOwnRun() {
+    RunRecord r = runAndWait(new TestJob("linkage", "@daily", ctx -> {
+      throw new NoClassDefFoundError("com/example/Gone");
+    }), Duration.ofMinutes(1));
+    assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(r.errorMessage()).contains("com/example/Gone");
+    RunRecord next = runAndWait(new TestJob("after", "@daily", ctx -> {}), Duration.ofMinutes(1));
+    assertThat(next.outcome()).isEqualTo(Outcome.SUCCESS);
+  }
+
+  @Test
+  void partialIsNotAFailure() {
+    RunRecord r = runAndWait(new TestJob("part", "@daily", ctx -> ctx.partial("3 files unreadable")), Duration.ofMinutes(1));
+    assertThat(r.outcome()).isEqualTo(Outcome.PARTIAL);
+    assertThat(r.outcome().isFailure()).isFalse();
+    assertThat(r.errorMessage()).isEqualTo("3 files unreadable");
+  }
+
+  @Test
+  void aFireWhileRunningIsSkippedAndRunsNeverOverlap() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    TestJob job = new TestJob("slow", "@daily", ctx -> release.await(30, TimeUnit.SECONDS));
+    runner.register(job, Duration.ofMinutes(1));
+    long first = runner.fire("slow", Trigger.SCHEDULE, Instant.now()).orElseThrow();
+    await().until(() -> job.runs.size() == 1);
+    assertThat(runner.fire("slow", Trigger.SCHEDULE, Instant.now())).isEmpty();
+    assertThat(runner.fire("slow", Trigger.MANUAL, Instant.now())).isEmpty();
+    release.countDown();
+    assertThat(LocalRun.await(history, first, Duration.ofSeconds(10)).outcome()).isEqualTo(Outcome.SUCCESS);
+    await().until(() -> !runner.isRunning("slow"));
+    Optional<Long> again = runner.fire("slow", Trigger.SCHEDULE, Instant.now());
+    assertThat(again).isPresent();
+    LocalRun.await(history, again.get(), Duration.ofSeconds(10));
+    assertThat(job.peakConcurrency()).isEqualTo(1);
+    assertThat(history.recent(pulse.store.RunQuery.latest(10))).hasSize(2);
+  }
+
+  @Test
+  void aRunPastItsTimeoutIsCancelledAndRecordedAsTimeout() {
+    RunRecord r = runAndWait(new TestJob("hang", "@daily", ctx -> Thread.sleep(60_000)), Duration.ofMillis(300));
+    assertThat(r.outcome()).isEqualTo(Outcome.TIMEOUT);
+    assertThat(r.errorMessage()).startsWith("did not finish within 300ms");
+    assertThat(r.duration()).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void shutdownInterruptsRunningJobsAndRecordsThem() {
+    TestJob job = new TestJob("long", "@daily", ctx -> {
+      while (!ctx.isCancelled()) {
+        Thread.onSpinWait();
+      }
+      ctx.checkCancelled();
+    });
+    runner.register(job, Duration.ofMinutes(5));
+    long id = runner.fire("long", Trigger.SCHEDULE, Instant.now()).orElseThrow();
+    await().until(() -> job.runs.size() == 1);
+    runner.shutdown(Duration.ofSeconds(5));
+    RunRecord r = history.find(id).orElseThrow();
+    assertThat(r.outcome()).isEqualTo(Outcome.INTERRUPTED);
+    assertThat(runner.fire("long", Trigger.SCHEDULE, Instant.now())).isEmpty();
+  }
+
+  @Test
+  void lateScheduledFiresRecordTheirLateness() {
+    TestJob job = new TestJob("late", "@daily", ctx -> {});
+    runner.register(job, Duration.ofMinutes(1));
+    Instant due = Instant.now().minusSeconds(3);
+    long id = runner.fire("late", Trigger.SCHEDULE, due).orElseThrow();
+    RunRecord r = LocalRun.await(history, id, Duration.ofSeconds(10));
+    assertThat(r.scheduledAt()).isEqualTo(due.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    assertThat(r.lateness()).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+  }
+}
