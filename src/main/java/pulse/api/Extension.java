@@ -48,4 +48,16 @@ public interface Extension {
   default Optional<StatusSection> statusSection() {
     return Optional.empty();
   }
+
+  /**
+   * Called once per run when it starts, on the run's own thread before the job's code. Keep it
+   * quick; an exception is logged and ignored.
+   */
+  default void runStarted(RunEvent event) {}
+
+  /**
+   * Called once per run after its outcome is stored, on the run's thread. Keep it quick (queue
+   * slow work); an exception is logged and ignored, never failing the run.
+   */
+  default void runFinished(RunEvent event) {}
 }

@@ -105,6 +105,7 @@ public final class Daemon implements JobCatalog, AutoCloseable {
       x.start(ctx);
       started.add(x);
     }
+    runner.observe(started);
     scheduling = new QuartzScheduling(db.dataSource(), config.scheduler(), runner, clock);
     scheduling.sync(toSchedule);
     scheduling.start();

@@ -19,9 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pulse.api.Durations;
+import pulse.api.Extension;
 import pulse.api.Job;
 import pulse.api.JobCancelledException;
 import pulse.api.JobFailedException;
+import pulse.api.RunEvent;
 import pulse.api.Settings;
 import pulse.api.Trigger;
 import pulse.config.Redactor;
@@ -54,6 +56,7 @@ public final class JobRunner implements AutoCloseable {
   private final ExecutorService workers = Executors.newCachedThreadPool(named("pulse-run-", true));
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(named("pulse-timeouts", true));
   private volatile boolean closing;
+  private volatile List<Extension> observers = List.of();
 
   /** A job as the runner holds it. */
   private static final class Registered {
@@ -75,6 +78,11 @@ public final class JobRunner implements AutoCloseable {
     this.clock = clock;
     this.settings = settings;
     this.daemonStart = daemonStart;
+  }
+
+  /** Extensions told of every run's start and end (alerting, pings). */
+  public void observe(List<Extension> extensions) {
+    observers = List.copyOf(extensions);
   }
 
   public void register(Job job, Duration timeout) {
@@ -149,6 +157,7 @@ public final class JobRunner implements AutoCloseable {
       if (ctx.isCancelled()) {
         throw new JobCancelledException("cancelled before it started");
       }
+      notify(event(ctx, Outcome.RUNNING, null, null, null), true);
       r.job.run(ctx);
       outcome = ctx.partialWarning() != null ? Outcome.PARTIAL : Outcome.SUCCESS;
     } catch (VirtualMachineError e) {
@@ -234,6 +243,28 @@ public final class JobRunner implements AutoCloseable {
     }
     logEnd(ctx, outcome, error, message, took);
     RunSpan.end(ctx.span(), outcome.label(), outcome == Outcome.FAILED ? error : null, ctx.summarySnapshot());
+    notify(event(ctx, outcome, message, output, ended), false);
+  }
+
+  private static RunEvent event(RunContext ctx, Outcome outcome, String message, String output, Instant ended) {
+    return new RunEvent(ctx.jobId(), ctx.runId(), ctx.trigger(), ctx.scheduledTime(), ctx.startedAt(), ended,
+        outcome.label(), outcome.isFailure(), message, output, ctx.span().getSpanContext().getTraceId());
+  }
+
+  /** Observer code is extension code: it may throw, and must not change the run's outcome. */
+  private void notify(RunEvent e, boolean started) {
+    for (Extension x : observers) {
+      try {
+        if (started) {
+          x.runStarted(e);
+        } else {
+          x.runFinished(e);
+        }
+      } catch (RuntimeException | LinkageError ex) {
+        log.warn("Extension {} failed to handle the {} of run {} of {}: {}", x.name(), started ? "start" : "end",
+            e.runId(), e.jobId(), ex.toString());
+      }
+    }
   }
 
   private static void logEnd(RunContext ctx, Outcome outcome, Throwable error, String message, Duration took) {
