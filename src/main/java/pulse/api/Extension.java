@@ -39,8 +39,20 @@ public interface Extension {
     return List.of();
   }
 
-  /** picocli {@code @Command} objects added as subcommands of {@code pulse}. */
-  default List<Object> commands() {
+  /**
+   * Jobs this family contributes, beside those listed in {@code META-INF/services/pulse.api.Job}.
+   * Called once at discovery, before {@link #start}: the jobs may keep a reference to this extension
+   * and reach its state (a store, a client) inside {@code run()}.
+   */
+  default List<Job> jobs() {
+    return List.of();
+  }
+
+  /**
+   * picocli {@code @Command} objects added as subcommands of {@code pulse}. The context loads the
+   * configuration lazily, on first use, so {@code pulse --help} works with a broken config.
+   */
+  default List<Object> commands(CommandContext context) {
     return List.of();
   }
 

@@ -74,10 +74,13 @@ public final class PulseCommand {
 
   /** Builds the command line with extension subcommands and Pulse's error handling. */
   static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new PulseCommand(env));
+    PulseCommand root = new PulseCommand(env);
+    CommandLine cl = new CommandLine(root);
     cl.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+    // Built-in extensions only: plugin jars are found after the env file is read, too late for parsing.
+    ExtensionCommandContext context = new ExtensionCommandContext(root);
     for (Extension x : ServiceLoader.load(Extension.class, PulseCommand.class.getClassLoader())) {
-      for (Object command : x.commands()) {
+      for (Object command : x.commands(context)) {
         cl.addSubcommand(command);
       }
     }
@@ -99,6 +102,10 @@ public final class PulseCommand {
         err.println("pulse: config: " + p);
       }
       return ExitCodes.CONFIG;
+    }
+    if (e instanceof java.net.ConnectException) {
+      err.println("pulse: the daemon is not running (its API refused the connection); start it with 'systemctl start pulse' or 'pulse daemon'");
+      return ExitCodes.UNAVAILABLE;
     }
     if (e instanceof DaemonClient.Unavailable) {
       err.println("pulse: " + e.getMessage() + "; start it with 'systemctl start pulse' or 'pulse daemon'");

@@ -99,25 +99,42 @@ public final class Discovery {
       List<String> problems,
       List<String> errors) {
     for (Job job : load(Job.class, loader, source, problems)) {
-      String id;
+      addJob(job, source, jobs, sources, problems, errors);
+    }
+    for (Extension x : load(Extension.class, loader, source, problems)) {
+      extensions.add(x);
+      List<Job> contributed;
       try {
-        id = job.id();
+        contributed = x.jobs();
       } catch (RuntimeException | LinkageError e) {
-        problems.add(source + ": job " + job.getClass().getName() + " failed in id(): " + e);
+        problems.add(source + ": extension " + x.getClass().getName() + " failed in jobs(): " + e);
         continue;
       }
-      if (id == null || !JOB_ID.matcher(id).matches()) {
-        errors.add(source + ": job " + job.getClass().getName() + " has id '" + id
-            + "'; ids are kebab-case such as 'nightly-backup'");
-      } else if (sources.containsKey(id)) {
-        errors.add("two jobs have the id '" + id + "': " + sources.get(id) + " and " + source
-            + " (" + job.getClass().getName() + "); remove one of the jars or rename one job");
-      } else {
-        sources.put(id, source);
-        jobs.add(job);
+      for (Job job : contributed) {
+        addJob(job, source, jobs, sources, problems, errors);
       }
     }
-    extensions.addAll(load(Extension.class, loader, source, problems));
+  }
+
+  private static void addJob(Job job, String source, List<Job> jobs, Map<String, String> sources,
+      List<String> problems, List<String> errors) {
+    String id;
+    try {
+      id = job.id();
+    } catch (RuntimeException | LinkageError e) {
+      problems.add(source + ": job " + job.getClass().getName() + " failed in id(): " + e);
+      return;
+    }
+    if (id == null || !JOB_ID.matcher(id).matches()) {
+      errors.add(source + ": job " + job.getClass().getName() + " has id '" + id
+          + "'; ids are kebab-case such as 'nightly-backup'");
+    } else if (sources.containsKey(id)) {
+      errors.add("two jobs have the id '" + id + "': " + sources.get(id) + " and " + source
+          + " (" + job.getClass().getName() + "); remove one of the jars or rename one job");
+    } else {
+      sources.put(id, source);
+      jobs.add(job);
+    }
   }
 
   /** Only the providers that this loader itself defines: a plugin loader also sees Pulse's own. */
