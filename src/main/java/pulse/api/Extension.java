@@ -22,6 +22,23 @@ public interface Extension {
   }
 
   /**
+   * True for a key this extension reads although it cannot declare it up front, such as {@code
+   * PULSE_CHECK_<NAME>} where the user picks the name. Such keys are not reported as unknown.
+   */
+  default boolean ownsKey(String key) {
+    return false;
+  }
+
+  /**
+   * Problems with this extension's settings as a whole, checked at startup with the rest of the
+   * configuration: one line each, naming the key, the value and the fix. Never include a secret's
+   * value. Any problem stops startup with exit code 78.
+   */
+  default List<String> validate(Settings settings) {
+    return List.of();
+  }
+
+  /**
    * A Flyway location with this extension's versioned migrations, such as {@code
    * classpath:pulse/jobs/prompt/migration}. They run against Pulse's database with their own history
    * table, before {@link #start}.

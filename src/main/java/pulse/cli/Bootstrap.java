@@ -26,7 +26,7 @@ record Bootstrap(PulseConfig config, Discovery.Found found) {
     Map<String, String> merged = sources.merged();
     Path state = ConfigLoader.stateDir(merged);
     Discovery.Found found = Discovery.discover(Bootstrap.class.getClassLoader(), ConfigLoader.pluginsDir(merged, state));
-    PulseConfig config = ConfigLoader.load(sources, found.declaredSettings(), found.jobIds());
+    PulseConfig config = ConfigLoader.load(sources, found.declaredSettings(), found.jobIds(), found.extensions());
     Redactor.install(config.redactor());
     return new Bootstrap(config, found);
   }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import pulse.api.Durations;
+import pulse.api.Extension;
 import pulse.api.Setting;
 
 /**
@@ -55,6 +56,14 @@ public final class ConfigLoader {
    * @param jobIds ids of the discovered jobs (their PULSE_JOB_ID_* keys are known)
    */
   public static PulseConfig load(EnvSources sources, List<Setting> declared, Collection<String> jobIds) {
+    return load(sources, declared, jobIds, List.of());
+  }
+
+  /**
+   * Validates everything, letting each extension claim its dynamic keys and check its settings.
+   */
+  public static PulseConfig load(
+      EnvSources sources, List<Setting> declared, Collection<String> jobIds, List<Extension> extensions) {
     Map<String, String> env = sources.merged();
     List<String> problems = new ArrayList<>();
 
@@ -81,12 +90,20 @@ public final class ConfigLoader {
       jobs.put(id, jobSettings(prefix, settings, problems));
     }
     for (String key : new TreeSet<>(env.keySet())) {
-      if (key.startsWith("PULSE_") && !knownKeys.contains(key)) {
+      if (key.startsWith("PULSE_") && !knownKeys.contains(key) && extensions.stream().noneMatch(e -> e.ownsKey(key))) {
         String hint =
             Suggestions.closest(key, knownKeys)
                 .map(k -> "did you mean " + k + "?")
                 .orElse("see the settings table in the README, or 'pulse jobs' for job ids");
         problems.add(key + " is not a Pulse setting; " + hint);
+      }
+    }
+
+    for (Extension e : extensions) {
+      try {
+        problems.addAll(e.validate(settings));
+      } catch (RuntimeException ex) {
+        problems.add("the settings of " + e.name() + " could not be checked: " + ex.getMessage());
       }
     }
 
@@ -253,9 +270,9 @@ public final class ConfigLoader {
     out.put(CoreSettings.PLUGINS_DIR, pluginsDir.toString());
     out.put(CoreSettings.TIMEZONE, zone.getId());
     settings.values().keySet().stream()
-        .filter(k -> k.startsWith(CoreSettings.JOB_PREFIX))
+        .filter(k -> k.startsWith(CoreSettings.JOB_PREFIX) || (k.startsWith("PULSE_") && !out.containsKey(k) && !known.containsKey(k)))
         .sorted()
-        .forEach(k -> out.put(k, settings.get(k).orElse("")));
+        .forEach(k -> out.put(k, Redactor.isSecretKey(k) ? Redactor.MASK : settings.get(k).orElse("")));
     return out;
   }
 }

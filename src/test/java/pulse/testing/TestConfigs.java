@@ -27,6 +27,6 @@ public final class TestConfigs {
     Map<String, String> all = new HashMap<>(env);
     all.put("PULSE_STATE_DIR", stateDir.toString());
     all.putIfAbsent("PULSE_API_PORT", "0");
-    return ConfigLoader.load(new EnvSources(Map.of(), all, Optional.empty()), found.declaredSettings(), found.jobIds());
+    return ConfigLoader.load(new EnvSources(Map.of(), all, Optional.empty()), found.declaredSettings(), found.jobIds(), found.extensions());
   }
 }
