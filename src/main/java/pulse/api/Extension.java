@@ -89,4 +89,10 @@ public interface Extension {
    * slow work); an exception is logged and ignored, never failing the run.
    */
   default void runFinished(RunEvent event) {}
+
+  /**
+   * Called for every {@link CheckEvent} any extension publishes, on the publisher's thread. Keep it
+   * quick; an exception is logged and ignored.
+   */
+  default void checkFinished(CheckEvent event) {}
 }

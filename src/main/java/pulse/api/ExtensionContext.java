@@ -3,6 +3,9 @@ package pulse.api;
 import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** What a started {@link Extension} gets from the daemon. */
@@ -19,4 +22,13 @@ public interface ExtensionContext {
 
   /** Pulse's state directory, for files the extension keeps. */
   Path stateDir();
+
+  /** Ids of every discovered job, enabled or not. */
+  Set<String> jobIds();
+
+  /** When each job last succeeded, from the run history; jobs that never succeeded are absent. */
+  Map<String, Instant> lastSuccessByJob();
+
+  /** Hands a check result to every started extension's {@link Extension#checkFinished}. */
+  void publish(CheckEvent event);
 }

@@ -47,8 +47,9 @@ final class DaemonCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Stopping (signal received)");
-      services.close();
+      services.stopping();
       daemon.close();
+      services.close();
       telemetry.close();
       log.info("Stopped");
       stopped.countDown();

@@ -43,7 +43,7 @@ public final class Daemon implements JobCatalog, AutoCloseable {
   private final Database db;
   private final RunHistory history;
   private final JobRunner runner;
-  private final List<Extension> started = new ArrayList<>();
+  private final List<Extension> started = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ScheduledExecutorService housekeeping =
       Executors.newSingleThreadScheduledExecutor(JobRunner.named("pulse-housekeeping", true));
   private QuartzScheduling scheduling;
@@ -124,7 +124,22 @@ public final class Daemon implements JobCatalog, AutoCloseable {
       @Override public DataSource dataSource() { return ds; }
       @Override public io.opentelemetry.api.OpenTelemetry openTelemetry() { return telemetry.openTelemetry(); }
       @Override public Path stateDir() { return state; }
+      @Override public java.util.Set<String> jobIds() { return java.util.Set.copyOf(runnerIds()); }
+      @Override public java.util.Map<String, Instant> lastSuccessByJob() { return history.lastSuccessByJob(); }
+      @Override public void publish(pulse.api.CheckEvent event) {
+        for (Extension x : started) {
+          try {
+            x.checkFinished(event);
+          } catch (RuntimeException e) {
+            log.warn("Extension {} failed on a check result: {}", x.name(), e.getMessage());
+          }
+        }
+      }
     };
+  }
+
+  private List<String> runnerIds() {
+    return plan.stream().map(PlannedJob::id).toList();
   }
 
   private void pruneHistory() {
