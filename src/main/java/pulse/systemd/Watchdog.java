@@ -94,8 +94,18 @@ final class Watchdog implements AutoCloseable {
     }
   }
 
+  /** Stops pinging; waits briefly for a tick in progress, so no WATCHDOG=1 follows STOPPING=1. */
   @Override
   public void close() {
-    timer.shutdownNow();
+    // shutdown(), not shutdownNow(): interrupting a tick inside the database ping could make H2
+    // close its file channel. Shutdown cancels the periodic task; a running tick completes.
+    timer.shutdown();
+    try {
+      if (!timer.awaitTermination(2, TimeUnit.SECONDS)) {
+        log.debug("watchdog tick still running after 2 s (a slow health check); not waiting longer");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
