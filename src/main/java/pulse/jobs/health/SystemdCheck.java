@@ -29,7 +29,7 @@ final class SystemdCheck implements Check {
     if (r.exitCode() == 0 && state.equals("active")) {
       return unit + " is active";
     }
-    String why = state.isEmpty() ? r.stderrText().strip() : state;
+    String why = state.isEmpty() ? String.join("; ", r.stderrTail()).strip() : state;
     throw new CheckFailedException(unit + " is " + (why.isEmpty() ? "not active (exit " + r.exitCode() + ")" : why)
         + " (systemctl is-active; see systemctl status " + unit + ")");
   }
