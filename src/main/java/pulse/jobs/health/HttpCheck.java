@@ -9,6 +9,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -86,6 +87,9 @@ final class HttpCheck implements Check {
     } catch (HttpTimeoutException e) {
       throw new CheckFailedException("no answer within " + CheckRunner.text(def.timeout()));
     } catch (ConnectException e) {
+      if (causedBy(e, UnresolvedAddressException.class)) {
+        throw new CheckFailedException("cannot resolve the host " + uri.getHost() + " (a typo, or DNS is down)");
+      }
       throw new CheckFailedException(hostPort() + " refused the connection (nothing listens there?)");
     } catch (SSLException e) {
       throw new CheckFailedException("TLS handshake with " + hostPort() + " failed: " + tlsReason(e));
@@ -122,6 +126,15 @@ final class HttpCheck implements Check {
       seen += ", certificate valid for " + days + " more days";
     }
     return seen;
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String hostPort() {

@@ -29,8 +29,11 @@ final class SystemdCheck implements Check {
     if (r.exitCode() == 0 && state.equals("active")) {
       return unit + " is active";
     }
-    String why = state.isEmpty() ? String.join("; ", r.stderrTail()).strip() : state;
-    throw new CheckFailedException(unit + " is " + (why.isEmpty() ? "not active (exit " + r.exitCode() + ")" : why)
-        + " (systemctl is-active; see systemctl status " + unit + ")");
+    if (state.isEmpty()) {
+      // no state at all: systemctl itself could not ask (no systemd as PID 1, no bus, no permission)
+      String err = r.stderrTail().isEmpty() ? "exit " + r.exitCode() : r.stderrTail().get(0).strip();
+      throw new CheckFailedException("systemctl is-active " + unit + " could not tell: " + err);
+    }
+    throw new CheckFailedException(unit + " is " + state + " (systemctl is-active; see systemctl status " + unit + ")");
   }
 }

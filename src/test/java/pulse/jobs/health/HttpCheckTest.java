@@ -156,6 +156,13 @@ class HttpCheckTest {
   }
 
   @Test
+  void anUnknownHostIsNamed() throws Exception {
+    CheckResult r = check("https://no-such-host.invalid/health");
+    assertThat(r.state()).isEqualTo("failed");
+    assertThat(r.message()).isEqualTo("cannot resolve the host no-such-host.invalid (a typo, or DNS is down)");
+  }
+
+  @Test
   void anUntrustedCertificateFailsTheHandshakeWithTheFix() throws Exception {
     String url = https(pki.selfSigned("self"));
     CheckResult r = check(url);
