@@ -103,8 +103,8 @@ public final class HealthExtension implements Extension {
   @Override
   public List<Route> routes() {
     return List.of(
-        Route.get("/api/checks", req -> ApiResponse.ok(Map.of("checks", started().results().stream().map(CheckResult::json).toList()))),
-        Route.get("/api/checks/{name}", req -> ApiResponse.ok(started().results().stream()
+        Route.get("/api/checks", req -> ApiResponse.ok(Map.of("checks", serving().results().stream().map(CheckResult::json).toList()))),
+        Route.get("/api/checks/{name}", req -> ApiResponse.ok(serving().results().stream()
             .filter(r -> r.name().equals(req.pathParam("name"))).findFirst()
             .orElseThrow(() -> ApiException.notFound("no check named '" + req.pathParam("name")
                 + "'; GET /api/checks lists them"))
@@ -121,18 +121,13 @@ public final class HealthExtension implements Extension {
     return Optional.of(new ChecksSection(() -> runtime == null ? List.of() : runtime.results()));
   }
 
-  /** The daemon's runtime; outside the daemon (a local run) one built from these settings. */
-  HealthRuntime runtime(Settings settings) {
-    HealthRuntime rt = runtime;
-    return rt != null ? rt : standalone(settings);
+  /** The daemon's checks once {@link #start} ran; empty in a CLI process. */
+  Optional<HealthRuntime> started() {
+    return Optional.ofNullable(runtime);
   }
 
-  private HealthRuntime started() {
-    HealthRuntime rt = runtime;
-    if (rt == null) {
-      throw new ApiException(503, null, "the health checks are not started yet");
-    }
-    return rt;
+  private HealthRuntime serving() {
+    return started().orElseThrow(() -> new ApiException(503, null, "the health checks are not started yet"));
   }
 
   /** Checks for a process without the daemon: no spans, no metrics, no events, job checks skipped. */

@@ -56,8 +56,18 @@ final class HealthJob implements Job {
 
   @Override
   public void run(JobContext ctx) throws Exception {
-    HealthRuntime rt = family.runtime(ctx.settings());
-    List<CheckResult> results = rt.runAll(Context.current().with(ctx.span()));
+    HealthRuntime started = family.started().orElse(null);
+    if (started != null) {
+      report(ctx, started.runAll(Context.current().with(ctx.span())));
+      return;
+    }
+    // a local run ('pulse run health' without a daemon): checks built for this run only
+    try (HealthRuntime rt = HealthExtension.standalone(ctx.settings())) {
+      report(ctx, rt.runAll(Context.current().with(ctx.span())));
+    }
+  }
+
+  private static void report(JobContext ctx, List<CheckResult> results) {
     List<CheckResult> failed = new ArrayList<>();
     for (CheckResult r : results) {
       ctx.output(String.format("%-7s %s (%s): %s", r.state(), r.name(), r.target(), r.message()));
