@@ -77,7 +77,6 @@ class HealthChecksIT {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("enabled when the HTTP API lands on main (same session)")
   void theDaemonServesTheLatestStateOfEveryCheck() throws Exception {
     Map<String, String> env = new java.util.HashMap<>(checks());
     env.put("PULSE_JOB_HEALTH_SCHEDULE", "every 2s");
