@@ -57,6 +57,8 @@ public record ExportConfig(Map<String, String> properties, String description) {
       String header = "Authorization=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
       p.merge("otel.exporter.otlp.headers", header, (old, h) -> old + "," + h);
     }
+    // The SDK's default is grpc, which needs a sender Pulse does not ship (OkHttp or grpc-java).
+    p.putIfAbsent("otel.exporter.otlp.protocol", "http/protobuf");
     for (String s : SIGNALS) {
       p.putIfAbsent("otel." + s + ".exporter",
           logfire || p.containsKey("otel.exporter.otlp.endpoint") || p.containsKey("otel.exporter.otlp." + s + ".endpoint")

@@ -76,9 +76,10 @@ public final class Telemetry implements AutoCloseable {
           .build()
           .getOpenTelemetrySdk();
     } catch (RuntimeException e) {
-      description = "nothing exported: the OpenTelemetry settings were refused (" + Redactor.redactText(e.getMessage())
+      description = "nothing exported: the OpenTelemetry settings were refused (" + Redactor.redactText(rootMessage(e))
           + "); Prometheus text at /metrics";
-      log.error("Telemetry: {}. Fix the OTEL_* settings; Pulse runs on without exporting.", description);
+      log.error("{}. Fix the OTEL_* settings (https://opentelemetry.io/docs/languages/java/configuration/);"
+          + " Pulse runs on without exporting.", description);
       sdk = OpenTelemetrySdk.builder()
           .setTracerProvider(SdkTracerProvider.builder().build())
           .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(prometheus).build())
@@ -86,6 +87,20 @@ public final class Telemetry implements AutoCloseable {
     }
     OpenTelemetryAppender.install(sdk);
     return new Telemetry(sdk, sdk, prometheus, description);
+  }
+
+  /** Autoconfigure wraps the useful message ("Unrecognized value for otel.exporter.otlp.protocol: ...") in causes. */
+  static String rootMessage(Throwable e) {
+    String msg = String.valueOf(e.getMessage());
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c.getMessage() != null) {
+        msg = c.getMessage();
+      }
+    }
+    if (msg.contains("GrpcSenderProvider")) {
+      return "Pulse sends OTLP over HTTP only; set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf and the collector's HTTP port, usually 4318";
+    }
+    return msg;
   }
 
   /** No SDK at all: tests and commands that export nothing. */
