@@ -36,16 +36,33 @@ final class JulBridge extends Handler {
     if (r.getParameters() != null && msg != null && msg.contains("{0")) {
       msg = java.text.MessageFormat.format(msg, r.getParameters());
     }
+    Throwable thrown = r.getThrown();
+    if (thrown != null && !log.isDebugEnabled()) {
+      // A collector that is down would otherwise print a 40-line stack trace per batch.
+      msg = msg + " (" + rootCause(thrown) + ")";
+      thrown = null;
+    }
     int level = r.getLevel().intValue();
     if (level >= Level.SEVERE.intValue()) {
-      log.error(msg, r.getThrown());
+      log.error(msg, thrown);
     } else if (level >= Level.WARNING.intValue()) {
-      log.warn(msg, r.getThrown());
+      log.warn(msg, thrown);
     } else if (level >= Level.INFO.intValue()) {
-      log.info(msg, r.getThrown());
+      log.info(msg, thrown);
     } else {
-      log.debug(msg, r.getThrown());
+      log.debug(msg, thrown);
     }
+  }
+
+  /** The innermost cause with a message, e.g. "java.net.ConnectException: Connection refused". */
+  static String rootCause(Throwable t) {
+    Throwable best = t;
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c.getMessage() != null || best.getMessage() == null) {
+        best = c;
+      }
+    }
+    return best.toString();
   }
 
   @Override

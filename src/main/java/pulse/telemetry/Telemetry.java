@@ -152,7 +152,7 @@ public final class Telemetry implements AutoCloseable {
     }
     OpenTelemetryAppender.install(OpenTelemetry.noop()); // log lines after this point stay local
     if (!sdk.shutdown().join(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS).isSuccess()) {
-      log.warn("Telemetry: not everything pending could be exported within {}s; the rest is dropped.", CLOSE_TIMEOUT_SECONDS);
+      log.warn("Not everything pending could be exported within {}s; the rest is dropped.", CLOSE_TIMEOUT_SECONDS);
     }
   }
 }
