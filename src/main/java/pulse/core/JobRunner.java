@@ -122,6 +122,11 @@ public final class JobRunner implements AutoCloseable {
     }
   }
 
+  /** A fire that did not start a run for a reason decided outside the runner (coalesced, misfire). */
+  void recordSkip(String jobId, String reason) {
+    metrics.recordSkip(jobId, reason);
+  }
+
   /** A fire before the daemon started is a catch-up of a fire missed while it was down. */
   public Trigger classify(Instant scheduledTime) {
     return scheduledTime.isBefore(daemonStart) ? Trigger.CATCH_UP : Trigger.SCHEDULE;

@@ -41,7 +41,7 @@ public final class JobMetrics {
         .setDescription("How long after its due time a scheduled run started")
         .setExplicitBucketBoundariesAdvice(LATENESS_BUCKETS).build();
     skips = meter.counterBuilder("pulse.job.skips").setUnit("{fire}")
-        .setDescription("Fires that did not start a run, by reason (overlap: the previous run was still going)").build();
+        .setDescription("Fires that did not start a run, by reason: overlap, coalesced, misfire").build();
     meter.gaugeBuilder("pulse.job.last_success").setUnit("s")
         .setDescription("When the job last succeeded, in Unix seconds")
         .buildWithCallback(m -> lastSuccess.forEach((id, t) -> m.record(t, Attributes.of(JOB_ID, id))));
