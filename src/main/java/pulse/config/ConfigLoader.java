@@ -256,7 +256,28 @@ public final class ConfigLoader {
       if (Redactor.isSecretKey(k) || (s != null && s.secret())) {
         out.add(v);
       }
+      if (k.startsWith("OTEL_EXPORTER_OTLP_") && k.endsWith("HEADERS")) {
+        out.addAll(headerValues(v)); // x-honeycomb-team=KEY: the key is a secret, the name is not
+      }
     });
+    return out;
+  }
+
+  /** The values of an OTLP headers setting ({@code name=value,name2=value2}), as sent and URL-decoded. */
+  static List<String> headerValues(String headers) {
+    List<String> out = new ArrayList<>();
+    for (String pair : headers.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && eq < pair.length() - 1) {
+        String value = pair.substring(eq + 1).strip();
+        out.add(value);
+        try {
+          out.add(java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          // not URL-encoded; the raw value is masked already
+        }
+      }
+    }
     return out;
   }
 

@@ -125,6 +125,11 @@ public final class JobRunner implements AutoCloseable {
     }
   }
 
+  /** A fire that did not start a run for a reason decided outside the runner (coalesced, misfire). */
+  void recordSkip(String jobId, String reason) {
+    metrics.recordSkip(jobId, reason);
+  }
+
   /**
    * The first fire of a job that missed fires while Pulse was down, if it was due before the
    * scheduler started, is its catch-up. Start-up takes a while, so a fire that fell due during
@@ -152,23 +157,28 @@ public final class JobRunner implements AutoCloseable {
     Instant startedAt = clock.instant();
     Duration lateness = trigger == Trigger.MANUAL || startedAt.isBefore(scheduled) ? Duration.ZERO : Duration.between(scheduled, startedAt);
     Span span = RunSpan.start(telemetry.tracer(), id, trigger.label(), scheduled, lateness);
+    if (trigger != Trigger.MANUAL) {
+      metrics.recordLateness(id, lateness);
+    }
     long runId;
     try {
       runId = history.begin(new NewRun(id, trigger.label(), scheduled, startedAt, traceId(span)));
     } catch (RuntimeException e) {
-      RunSpan.end(span, Outcome.FAILED.label(), e, Map.of());
+      RunSpan.end(span, Outcome.FAILED.label(), true, e.getClass().getName(), e.getMessage(), e);
       throw e;
     }
     span.setAttribute("pulse.run.id", runId);
     RunContext ctx = new RunContext(id, runId, settings, clock, span, trigger, scheduled, startedAt, r.timeout);
     active.put(runId, ctx);
-    log.debug("Run {} of {} started ({}, {} late)", runId, id, trigger.label(), Durations.format(lateness));
-    workers.execute(() -> execute(r, ctx, lateness));
+    try (Scope ignored = span.makeCurrent()) { // the line carries the run's trace id
+      log.debug("Run {} of {} started ({}, {} late)", runId, id, trigger.label(), Durations.format(lateness));
+    }
+    workers.execute(() -> execute(r, ctx));
     timers.schedule(() -> timeout(ctx), r.timeout.toMillis(), TimeUnit.MILLISECONDS);
     return runId;
   }
 
-  private void execute(Registered r, RunContext ctx, Duration lateness) {
+  private void execute(Registered r, RunContext ctx) {
     ctx.thread = Thread.currentThread();
     Thread.currentThread().setName("pulse-run-" + ctx.jobId() + "-" + ctx.runId());
     Outcome outcome;
@@ -181,7 +191,7 @@ public final class JobRunner implements AutoCloseable {
       r.job.run(ctx);
       outcome = ctx.partialWarning() != null ? Outcome.PARTIAL : Outcome.SUCCESS;
     } catch (VirtualMachineError e) {
-      finish(ctx, Outcome.FAILED, e, lateness);
+      finish(ctx, Outcome.FAILED, e);
       throw e;
     } catch (Throwable t) {
       CancelReason reason = ctx.cancelReason();
@@ -197,7 +207,7 @@ public final class JobRunner implements AutoCloseable {
       Thread.currentThread().setName("pulse-run-idle");
     }
     try {
-      finish(ctx, outcome, error, lateness);
+      finish(ctx, outcome, error);
     } finally {
       active.remove(ctx.runId());
       r.running.set(false);
@@ -221,14 +231,14 @@ public final class JobRunner implements AutoCloseable {
     log.warn("Run {} of {} passed its timeout of {}; asking it to stop.", ctx.runId(), ctx.jobId(), Durations.format(ctx.timeout()));
     timers.schedule(() -> {
       if (active.containsKey(ctx.runId())) {
-        finish(ctx, Outcome.TIMEOUT, null, Duration.ZERO);
+        finish(ctx, Outcome.TIMEOUT, null);
         log.error("Run {} of {} did not stop within {} of being cancelled; recorded as timed out. Its thread is"
             + " left running and the next fire is skipped until it ends.", ctx.runId(), ctx.jobId(), Durations.format(CANCEL_WAIT));
       }
     }, CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void finish(RunContext ctx, Outcome outcome, Throwable error, Duration lateness) {
+  private void finish(RunContext ctx, Outcome outcome, Throwable error) {
     if (!ctx.markFinished()) {
       return;
     }
@@ -257,12 +267,15 @@ public final class JobRunner implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("Could not record the end of run {} of {}: {}", ctx.runId(), ctx.jobId(), e.getMessage(), e);
     }
-    metrics.recordRun(ctx.jobId(), outcome.label(), took, lateness);
+    metrics.recordRun(ctx.jobId(), outcome.label(), took);
     if (outcome == Outcome.SUCCESS || outcome == Outcome.PARTIAL) {
       metrics.recordSuccess(ctx.jobId(), ended);
     }
-    logEnd(ctx, outcome, error, message, took);
-    RunSpan.end(ctx.span(), outcome.label(), outcome == Outcome.FAILED ? error : null, ctx.summarySnapshot());
+    // Current span: the end line carries the run's trace id (finish may run on the timeout thread).
+    try (Scope ignored = ctx.span().makeCurrent()) {
+      logEnd(ctx, outcome, error, message, took);
+    }
+    RunSpan.end(ctx.span(), outcome.label(), outcome.isFailure(), type, message, outcome == Outcome.FAILED ? error : null);
     notify(event(ctx, outcome, message, output, ended), false);
   }
 
@@ -330,7 +343,7 @@ public final class JobRunner implements AutoCloseable {
       }
     }
     for (RunContext c : active.values()) {
-      finish(c, Outcome.INTERRUPTED, null, Duration.ZERO);
+      finish(c, Outcome.INTERRUPTED, null);
     }
     workers.shutdownNow();
     timers.shutdownNow();

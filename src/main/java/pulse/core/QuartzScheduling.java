@@ -87,7 +87,7 @@ final class QuartzScheduling implements AutoCloseable {
       scheduler = new StdSchedulerFactory(p).getScheduler();
       QuartzFire fire = new QuartzFire(runner);
       scheduler.setJobFactory((bundle, s) -> fire);
-      scheduler.getListenerManager().addTriggerListener(new CoalescingListener(clock));
+      scheduler.getListenerManager().addTriggerListener(new CoalescingListener(clock, runner::recordSkip));
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot create the Quartz scheduler: " + e.getMessage(), e);
     }

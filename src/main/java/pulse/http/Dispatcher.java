@@ -71,7 +71,7 @@ final class Dispatcher implements HttpHandler {
       if (path.startsWith("/api/")) {
         api(ex, method, path);
       } else if (path.equals("/metrics")) {
-        requireGet(ex, method, () -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", telemetry.prometheusText()));
+        requireGet(ex, method, () -> send(ex, 200, Telemetry.PROMETHEUS_CONTENT_TYPE, telemetry.prometheusText()));
       } else if (path.equals("/") || path.equals("/index.html")) {
         requireGet(ex, method, () -> {
           ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");

@@ -98,8 +98,11 @@ class ApiServerTest {
     all.put("PULSE_JOB_OFF_JOB_ENABLED", "false");
     all.put("PULSE_API_MAX_BODY", "2048");
     PulseConfig config = TestConfigs.config(dir, found, all);
-    daemon = Daemon.start(config, found, Telemetry.disabled(), Clock.systemUTC());
-    server = ApiServer.start(daemon, Telemetry.disabled(), "9.9.9-test");
+    // a real SDK (exporting nothing), so runs get trace ids to link
+    Telemetry telemetry = Telemetry.of(io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+        .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder().build()).build());
+    daemon = Daemon.start(config, found, telemetry, Clock.systemUTC());
+    server = ApiServer.start(daemon, telemetry, "9.9.9-test");
     base = "http://" + server.address();
   }
 
@@ -275,8 +278,7 @@ class ApiServerTest {
     assertThat(html).contains("ok-job").contains("off-job").contains("data-run=\"" + runId + "\" class=\"failed\"");
     assertThat(html).contains("disk &lt;full&gt; &amp; sad").doesNotContain("disk <full>");
     assertThat(html.indexOf("id=\"alerts\"")).isLessThan(html.indexOf("id=\"jobs\""));
-    if (run.hasNonNull("trace_id") && !run.path("trace_id").asText().isEmpty()) {
-      assertThat(html).contains("href=\"https://traces.example/t/" + run.path("trace_id").asText() + "\"");
-    }
+    assertThat(run.path("trace_id").asText()).hasSize(32);
+    assertThat(html).contains("href=\"https://traces.example/t/" + run.path("trace_id").asText() + "\"");
   }
 }

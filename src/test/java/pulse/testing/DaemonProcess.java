@@ -89,6 +89,21 @@ public final class DaemonProcess implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Starts the daemon and waits for its "Scheduler running" log line only, for tests that do not
+   * use the HTTP API.
+   */
+  public DaemonProcess startWithoutApi() throws IOException {
+    process = command("daemon").redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("daemon exited with " + process.exitValue() + ":\n" + output());
+      }
+      return output().contains("Scheduler running");
+    });
+    return this;
+  }
+
   /** A pulse command with this daemon's environment, as a user would type it. */
   public ProcessBuilder command(String... args) {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toString()));
