@@ -14,6 +14,7 @@ import pulse.api.JobContext;
 import pulse.api.JobFailedException;
 import pulse.api.Setting;
 import pulse.api.Settings;
+import pulse.jobs.shared.Subprocess;
 
 /**
  * {@code backup}: {@code restic backup --json} of PULSE_BACKUP_PATHS, then {@code restic forget}
@@ -68,11 +69,12 @@ final class BackupJob implements Job {
     ResticCalls restic = new ResticCalls(ctx);
     BackupOutput out = new BackupOutput();
     List<String> skipped = new CopyOnWriteArrayList<>();
-    restic.run("backup", backupArgs(ctx.settings()), line -> {
-      out.accept(line);
-      if (line.contains("\"message_type\":\"error\"")) {
-        ctx.output("unreadable: " + line);
+    // --json sends progress and the summary to stdout, and each unreadable file as JSON to stderr
+    Subprocess.Result result = restic.run("backup", backupArgs(ctx.settings()), out::accept, line -> {
+      if (line.startsWith("{")) {
+        out.accept(line);
       }
+      ctx.output(line);
     }, Set.of(0, EXIT_PARTIAL));
     // restic skips a missing path with one line on stderr and still exits 0 if another path exists
     ctx.settings().list(BackupSettings.PATHS).stream().filter(p -> !Files.exists(Path.of(p))).forEach(skipped::add);
@@ -90,11 +92,13 @@ final class BackupJob implements Job {
         s.filesNew(), s.filesChanged(), s.filesUnmodified(), s.dataAdded());
 
     List<String> warnings = new ArrayList<>();
-    if (out.unreadableCount() > 0) {
+    if (out.unreadableCount() > 0 || result.exitCode() == EXIT_PARTIAL) {
       ctx.summary("files_unreadable", (long) out.unreadableCount());
-      warnings.add(out.unreadableCount() + " file(s) could not be read (" + String.join(", ", out.unreadable())
-          + (out.unreadableCount() > out.unreadable().size() ? ", ..." : "") + ") but snapshot " + s.snapshotId()
-          + " was still made; give Pulse's user read access or exclude them in " + BackupSettings.EXCLUDE_FILE);
+      String which = out.unreadable().isEmpty() ? "" : " (" + String.join(", ", out.unreadable())
+          + (out.unreadableCount() > out.unreadable().size() ? ", ..." : "") + ")";
+      warnings.add(Math.max(1, out.unreadableCount()) + " file(s) could not be read" + which + " but snapshot "
+          + s.snapshotId() + " was still made; give Pulse's user read access or exclude them in "
+          + BackupSettings.EXCLUDE_FILE);
     }
     if (!skipped.isEmpty()) {
       warnings.add("path(s) " + String.join(", ", skipped) + " do not exist and were skipped; fix "

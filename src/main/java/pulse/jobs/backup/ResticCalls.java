@@ -39,13 +39,19 @@ final class ResticCalls {
    * @throws JobCancelledException when the run was cancelled or timed out (restic got SIGINT)
    */
   Subprocess.Result run(String name, List<String> args, Consumer<String> stdout, Set<Integer> okCodes) {
-    Subprocess.Result r = once(name, args, stdout);
+    return run(name, args, stdout, ctx::output, okCodes);
+  }
+
+  /** As above, with restic's stderr going to {@code stderr} instead of the run's output. */
+  Subprocess.Result run(String name, List<String> args, Consumer<String> stdout, Consumer<String> stderr,
+      Set<Integer> okCodes) {
+    Subprocess.Result r = once(name, args, stdout, stderr);
     if (okCodes.contains(r.exitCode())) {
       return r;
     }
     ResticFailure failure = ResticFailure.classify(r.stderrText());
     if (failure == ResticFailure.LOCKED && recoverStaleLocks(name)) {
-      r = once(name, args, stdout);
+      r = once(name, args, stdout, stderr);
       if (okCodes.contains(r.exitCode())) {
         return r;
       }
@@ -54,7 +60,7 @@ final class ResticCalls {
     throw new JobFailedException(failure.message(name, repository, ResticFailure.lastErrorLine(r.stderrTail())));
   }
 
-  private Subprocess.Result once(String name, List<String> args, Consumer<String> stdout) {
+  private Subprocess.Result once(String name, List<String> args, Consumer<String> stdout, Consumer<String> stderr) {
     Subprocess.Result r;
     try {
       r = restic.command(args)
@@ -62,7 +68,7 @@ final class ResticCalls {
           .grace(GRACE)
           .cancelledWhen(ctx::isCancelled)
           .onStdout(stdout)
-          .onStderr(ctx::output)
+          .onStderr(stderr)
           .run();
     } catch (java.io.InterruptedIOException e) {
       throw new JobCancelledException("restic " + name + " was stopped with SIGINT: the run was cancelled");
