@@ -7,8 +7,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import pulse.api.Job;
 import pulse.api.Trigger;
+import pulse.config.ConfigLoader;
+import pulse.config.EnvSources;
 import pulse.config.PulseConfig;
 import pulse.core.Discovery;
 import pulse.core.JobPlan;
@@ -29,10 +32,23 @@ final class BackupHarness {
   final PulseConfig config;
 
   BackupHarness(Path stateDir, Map<String, String> env) {
+    found = found(extension);
+    config = TestConfigs.config(stateDir, found, env);
+  }
+
+  /** With some settings from an env file (which are not in Pulse's environment, so not inherited). */
+  BackupHarness(Path stateDir, Map<String, String> envFile, Map<String, String> env) {
+    found = found(extension);
+    Map<String, String> process = new HashMap<>(env);
+    process.put("PULSE_STATE_DIR", stateDir.toString());
+    config = ConfigLoader.load(new EnvSources(envFile, process, Optional.empty()), found.declaredSettings(),
+        found.jobIds(), found.extensions());
+  }
+
+  private static Discovery.Found found(BackupExtension extension) {
     Map<String, String> sources = new HashMap<>();
     extension.jobs().forEach(j -> sources.put(j.id(), "built-in"));
-    found = new Discovery.Found(extension.jobs(), List.of(extension), sources, List.of());
-    config = TestConfigs.config(stateDir, found, env);
+    return new Discovery.Found(extension.jobs(), List.of(extension), sources, List.of());
   }
 
   /** One run through {@link LocalRun}: the real runner, span, history and outcome. */
