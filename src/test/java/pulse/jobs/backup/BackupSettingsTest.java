@@ -94,4 +94,12 @@ class BackupSettingsTest {
         "[0:00] 100.00%  3 / 3 packs processed"))).isEqualTo(new BackupOutput.ForgetResult(3, 1));
     assertThat(BackupOutput.ForgetResult.parse(List.of())).isEqualTo(new BackupOutput.ForgetResult(0, 0));
   }
+
+  @Test
+  void everyBackupSettingIsInTheReadme() throws java.io.IOException {
+    String readme = java.nio.file.Files.readString(Path.of("README.md"));
+    for (pulse.api.Setting s : BackupSettings.all()) {
+      assertThat(readme).as("README documents %s", s.key()).contains("| `" + s.key() + "` |");
+    }
+  }
 }
