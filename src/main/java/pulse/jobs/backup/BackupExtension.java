@@ -1,13 +1,16 @@
 package pulse.jobs.backup;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import pulse.api.CommandContext;
 import pulse.api.Extension;
 import pulse.api.ExtensionContext;
 import pulse.api.Job;
+import pulse.api.RunEvent;
 import pulse.api.Setting;
 import pulse.api.Settings;
+import pulse.api.StatusSection;
 
 /**
  * Backups with restic: the jobs {@code backup}, {@code backup-prune} and {@code backup-check}, their
@@ -18,6 +21,8 @@ public final class BackupExtension implements Extension {
   private final List<Job> jobs = List.of(new BackupJob(this), new PruneJob(this), new CheckJob());
   private volatile BackupMetrics metrics = BackupMetrics.noop();
   private volatile Settings validated;
+  private volatile ExtensionContext context;
+  private final BackupStatus status = new BackupStatus();
 
   @Override
   public String name() {
@@ -47,12 +52,42 @@ public final class BackupExtension implements Extension {
 
   @Override
   public void start(ExtensionContext context) {
+    this.context = context;
     metrics = new BackupMetrics(context.openTelemetry());
+  }
+
+  @Override
+  public Optional<StatusSection> statusSection() {
+    return Optional.of(new StatusSection() {
+      @Override
+      public String title() {
+        return "Backups";
+      }
+
+      @Override
+      public String html() {
+        ExtensionContext c = context;
+        Settings s = c != null ? c.settings() : validated;
+        return status.html(s == null ? Optional.of("not configured") : BackupSettings.unavailable(s),
+            c == null ? Map.of() : c.lastSuccessByJob());
+      }
+    });
+  }
+
+  @Override
+  public void runFinished(RunEvent event) {
+    if (jobs.stream().anyMatch(j -> j.id().equals(event.jobId()))) {
+      status.runFinished(event);
+    }
   }
 
   @Override
   public List<Object> commands(CommandContext context) {
     return List.of(new BackupCommand(context));
+  }
+
+  BackupStatus status() {
+    return status;
   }
 
   BackupMetrics metrics() {

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import pulse.api.Job;
 import pulse.api.JobContext;
@@ -68,7 +67,6 @@ final class BackupJob implements Job {
   public void run(JobContext ctx) {
     ResticCalls restic = new ResticCalls(ctx);
     BackupOutput out = new BackupOutput();
-    List<String> skipped = new CopyOnWriteArrayList<>();
     // --json sends progress and the summary to stdout, and each unreadable file as JSON to stderr
     Subprocess.Result result = restic.run("backup", backupArgs(ctx.settings()), out::accept, line -> {
       if (line.startsWith("{")) {
@@ -77,7 +75,7 @@ final class BackupJob implements Job {
       ctx.output(line);
     }, Set.of(0, EXIT_PARTIAL));
     // restic skips a missing path with one line on stderr and still exits 0 if another path exists
-    ctx.settings().list(BackupSettings.PATHS).stream().filter(p -> !Files.exists(Path.of(p))).forEach(skipped::add);
+    List<String> skipped = ctx.settings().list(BackupSettings.PATHS).stream().filter(p -> !Files.exists(Path.of(p))).toList();
     BackupOutput.Summary s = out.summary().orElseThrow(() -> new JobFailedException(
         "restic backup ended without a summary line; see the run's output, and check the restic version (0.14+)"));
     ctx.summary("snapshot_id", s.snapshotId());
@@ -109,10 +107,11 @@ final class BackupJob implements Job {
     }
 
     ctx.checkCancelled();
-    forget(ctx, restic, s.snapshotId());
+    BackupOutput.ForgetResult forgot = forget(ctx, restic, s.snapshotId());
+    extension.status().snapshot(new BackupStatus.Snapshot(ctx.clock().instant(), s, forgot));
   }
 
-  private void forget(JobContext ctx, ResticCalls restic, String snapshotId) {
+  private BackupOutput.ForgetResult forget(JobContext ctx, ResticCalls restic, String snapshotId) {
     boolean prune = ctx.settings().get(BackupSettings.PRUNE_SCHEDULE).isEmpty();
     AtomicReference<String> first = new AtomicReference<>();
     try {
@@ -130,6 +129,7 @@ final class BackupJob implements Job {
     ctx.summary("snapshots_kept", (long) f.kept());
     ctx.summary("snapshots_removed", (long) f.removed());
     ctx.summary("pruned", prune && f.removed() > 0);
+    return f;
   }
 
   static List<String> backupArgs(Settings s) {

@@ -37,7 +37,7 @@ final class BackupOutput {
     switch (n.path("message_type").asText()) {
       case "summary" -> summary = new Summary(n.path("files_new").asLong(), n.path("files_changed").asLong(),
           n.path("files_unmodified").asLong(), n.path("data_added").asLong(), n.path("total_bytes_processed").asLong(),
-          n.path("total_duration").asDouble(), n.path("snapshot_id").asText(null));
+          n.path("total_duration").asDouble(), n.path("snapshot_id").asText("?"));
       case "error" -> {
         unreadableCount++;
         if (unreadable.size() < MAX_ERRORS_KEPT) {

@@ -98,6 +98,7 @@ final class ResticCalls {
       ctx.log().warn("Could not inspect the locks of the repository: {}", e.getMessage());
       return false;
     }
+    ctx.checkCancelled(); // a cancel while inspecting makes the lookups empty, not the lock live
     if (!report.live().isEmpty()) {
       String live = report.live().stream().map(l -> l.describe(ctx.clock())).collect(Collectors.joining("; "));
       throw new JobFailedException("restic " + name + ": repository " + repository + " is locked by a live restic ("

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pulse.api.CheckEvent;
 import pulse.api.ExtensionContext;
+import pulse.api.RunEvent;
 import pulse.api.Settings;
+import pulse.api.Trigger;
 import pulse.store.Outcome;
 import pulse.store.RunRecord;
 
@@ -50,6 +52,13 @@ class BackupMetricsTest {
       assertThat(bytes.getSum()).isGreaterThanOrEqualTo(100_000);
       assertThat(bytes.getAttributes().get(BackupMetrics.JOB_ID)).isEqualTo("backup");
       assertThat(byName.get("pulse.backup.duration").getUnit()).isEqualTo("s");
+
+      // the status page section shows the snapshot and each job's last outcome, escaped
+      h.extension.runFinished(new RunEvent("backup-check", 7, Trigger.SCHEDULE, Instant.now(), Instant.now(),
+          Instant.now(), "failed", true, "repository <x> has errors", null, "t"));
+      String html = h.extension.statusSection().orElseThrow().html();
+      assertThat(html).contains("Last snapshot <code>" + r.summary().get("snapshot_id") + "</code>")
+          .contains("1 snapshots kept").contains("failed: repository &lt;x&gt; has errors");
     }
   }
 
