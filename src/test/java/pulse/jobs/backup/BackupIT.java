@@ -64,6 +64,7 @@ class BackupIT {
     pulse.env().put("PULSE_BACKUP_LIMIT_UPLOAD", "256");
     Process run = pulse.command("run", "backup").redirectOutput(dir.resolve("run.log").toFile()).start();
     await().atMost(Duration.ofSeconds(60)).until(() -> !ResticFixture.locks(repo).isEmpty());
+    Thread.sleep(ResticFixture.LOCK_SETTLE.toMillis());
 
     long sent = System.nanoTime();
     new ProcessBuilder("kill", "-TERM", String.valueOf(run.pid())).start().waitFor();

@@ -243,6 +243,7 @@ class BackupJobTest {
     try (BackupHarness.Runner runner = h.new Runner()) {
       long id = runner.fire("backup");
       await().atMost(Duration.ofSeconds(30)).until(() -> !ResticFixture.locks(repo).isEmpty());
+      Thread.sleep(ResticFixture.LOCK_SETTLE.toMillis());
 
       runner.runner.shutdown(Duration.ofSeconds(20));
 
