@@ -75,4 +75,26 @@ class BackupIT {
     assertThat(ResticFixture.locks(repo)).isEmpty();
     assertThat(Files.readString(dir.resolve("run.log"))).doesNotContain(ResticFixture.PASSWORD);
   }
+
+  @Test
+  void daemonStopDuringAScheduledBackupLeavesNoLockAndRecordsTheRunAsInterrupted() throws Exception {
+    assertThat(pulse.cli("backup", "init").exitCode()).isZero();
+    ResticFixture.randomFile(src.resolve("big.bin"), 8 << 20);
+    pulse.env().put("PULSE_BACKUP_LIMIT_UPLOAD", "256");
+    pulse.env().put("PULSE_JOB_BACKUP_SCHEDULE", "every 5s");
+    // started without waiting for the HTTP API: the scheduler alone fires the backup
+    Process daemon = pulse.command("daemon").redirectOutput(dir.resolve("daemon.log").toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !ResticFixture.locks(repo).isEmpty());
+      Thread.sleep(ResticFixture.LOCK_SETTLE.toMillis());
+
+      new ProcessBuilder("kill", "-TERM", String.valueOf(daemon.pid())).start().waitFor();
+      assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      daemon.destroyForcibly();
+    }
+    assertThat(ResticFixture.locks(repo)).isEmpty();
+    String log = Files.readString(dir.resolve("daemon.log"));
+    assertThat(log).contains("of backup ended as interrupted").doesNotContain(ResticFixture.PASSWORD);
+  }
 }
