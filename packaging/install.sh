@@ -78,6 +78,21 @@ if [[ -f "$here/../README.md" ]]; then
   install -m 0644 "$here/../README.md" "$opt/README.md" # the unit's Documentation=
 fi
 
+# The CLI: same jar, and the service's env file when this user may read it (root may), so that
+# `pulse jobs` or `pulse run backup` talk to the daemon with its token and settings.
+install -d -m 0755 "$root/usr/local/bin"
+cat > "$root/usr/local/bin/pulse.new" <<'CLI'
+#!/bin/sh
+# Installed by Pulse's packaging/install.sh: the pulse command line.
+if [ -z "${PULSE_ENV_FILE:-}" ] && [ -r /etc/pulse/pulse.env ]; then
+  PULSE_ENV_FILE=/etc/pulse/pulse.env
+  export PULSE_ENV_FILE
+fi
+exec java -jar /opt/pulse/pulse.jar "$@"
+CLI
+chmod 0755 "$root/usr/local/bin/pulse.new"
+mv -f "$root/usr/local/bin/pulse.new" "$root/usr/local/bin/pulse"
+
 install -d -m 0750 "$etc"
 if [[ ! -e "$etc/pulse.env" ]]; then
   echo "== creating $etc/pulse.env (mode 0600)"
@@ -137,4 +152,5 @@ Pulse installed. Next:
   edit $etc/pulse.env            (settings and secrets; stays 0600)
   systemctl start pulse          (returns once the scheduler runs)
   journalctl -u pulse -f         (its log)
+  pulse jobs                     (the jobs, through the daemon's API)
 DONE

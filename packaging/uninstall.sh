@@ -45,6 +45,7 @@ fi
 echo "== removing the unit and /opt/pulse"
 rm -f "$root/etc/systemd/system/pulse.service"
 rm -rf "$root/opt/pulse"
+rm -f "$root/usr/local/bin/pulse"
 
 if $purge; then
   echo "== purging /etc/pulse, /var/lib/pulse and drop-ins"

@@ -46,6 +46,9 @@ class InstallScriptTest {
     assertThat(mode(env)).isEqualTo("rw-------");
     assertThat(mode(root.resolve("etc/pulse"))).isEqualTo("rwxr-x---");
     assertThat(mode(root.resolve("var/lib/pulse"))).isEqualTo("rwx------");
+    Path cli = root.resolve("usr/local/bin/pulse");
+    assertThat(mode(cli)).isEqualTo("rwxr-xr-x");
+    assertThat(cli).content().contains("exec java -jar /opt/pulse/pulse.jar \"$@\"").contains("/etc/pulse/pulse.env");
 
     Files.writeString(env, "PULSE_API_TOKEN=kept-by-the-operator\n");
     Files.writeString(jar, "jar v2");
@@ -58,6 +61,7 @@ class InstallScriptTest {
     Shell removed = uninstall(root);
     assertThat(removed.exitCode()).as(removed.output()).isZero();
     assertThat(root.resolve("opt/pulse")).doesNotExist();
+    assertThat(root.resolve("usr/local/bin/pulse")).doesNotExist();
     assertThat(root.resolve("etc/systemd/system/pulse.service")).doesNotExist();
     assertThat(env).as("settings survive a plain uninstall").exists();
     assertThat(root.resolve("var/lib/pulse")).exists();

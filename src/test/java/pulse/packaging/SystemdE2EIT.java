@@ -64,6 +64,11 @@ class SystemdE2EIT {
       assertThat(show(c, "WatchdogUSec")).isEqualTo("1min");
 
       await().atMost(Duration.ofSeconds(20)).until(() -> journal(c).contains("it-tick"));
+      // the installed CLI reaches the service's API with the service's env file
+      Shell jobs = c.exec("pulse", "jobs");
+      assertThat(jobs.exitCode()).as(jobs.output()).isZero();
+      assertThat(jobs.output()).contains("it-tick").contains("every 2s");
+      assertThat(c.exec("pulse", "status").exitCode()).isZero();
       assertThat(errors(c)).as("no error on a healthy start; full journal:\n" + journal(c)).isBlank();
 
       // Now make it-fail fire every 2 s: its failures, and only those, show under -p err.
@@ -92,7 +97,7 @@ class SystemdE2EIT {
 
       Shell purged = c.exec("bash", SRC + "/packaging/uninstall.sh", "--purge");
       assertThat(purged.exitCode()).as(purged.output()).isZero();
-      assertThat(c.sh("ls -d /opt/pulse /etc/pulse /var/lib/pulse /etc/systemd/system/pulse.service 2>/dev/null").output())
+      assertThat(c.sh("ls -d /opt/pulse /etc/pulse /var/lib/pulse /etc/systemd/system/pulse.service /usr/local/bin/pulse 2>/dev/null").output())
           .isBlank();
       assertThat(c.exec("getent", "passwd", "pulse").exitCode()).isNotZero();
       assertThat(c.exec("systemctl", "cat", "pulse").exitCode()).isNotZero();
