@@ -23,10 +23,11 @@ final class AlertStore {
           return Optional.empty();
         }
         long open = rs.getLong("open_alert_id");
+        Long openId = rs.wasNull() ? null : open;
         return Optional.of(new SourceState(rs.getString("source"), rs.getInt("consecutive_failures"),
             rs.getInt("consecutive_successes"), Jdbc.instant(rs, "failing_since"), Jdbc.instant(rs, "last_failure_at"),
             rs.getString("last_error"), rs.getString("last_trace_id"), Jdbc.instant(rs, "last_event_at"),
-            rs.wasNull() ? null : open));
+            openId));
       }
     }
   }
