@@ -37,7 +37,7 @@ final class TelegramChannel implements Channel {
         throw new DeliveryException(shown + " asks to slow down: " + description, false,
             wait > 0 ? Duration.ofSeconds(wait) : null);
       }
-      String msg = shown + " refused the message: " + description + hint(r.statusCode());
+      String msg = shown + " refused the message (HTTP " + r.statusCode() + "): " + description + hint(r.statusCode());
       throw new DeliveryException(redact(msg), r.statusCode() >= 400 && r.statusCode() < 500 && r.statusCode() != 408, null);
     } catch (DeliveryException e) {
       if (e.getMessage().contains(config.token())) {
