@@ -50,7 +50,7 @@ public final class JobRunner implements AutoCloseable {
   private final JobMetrics metrics;
   private final Clock clock;
   private final Settings settings;
-  private final Instant daemonStart;
+  private volatile Instant catchUpUntil;
   private final Map<String, Registered> jobs = new ConcurrentHashMap<>();
   private final Map<Long, RunContext> active = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(named("pulse-run-", true));
@@ -77,7 +77,8 @@ public final class JobRunner implements AutoCloseable {
     this.metrics = telemetry.metrics();
     this.clock = clock;
     this.settings = settings;
-    this.daemonStart = daemonStart;
+
+    this.catchUpUntil = daemonStart.minusNanos(1);
   }
 
   /** Extensions told of every run's start and end (alerting, pings). */
@@ -122,9 +123,18 @@ public final class JobRunner implements AutoCloseable {
     }
   }
 
-  /** A fire before the daemon started is a catch-up of a fire missed while it was down. */
+  /**
+   * A fire due before the scheduler was synced at startup is a catch-up of a fire missed while
+   * Pulse was down. Start-up takes a while, so the daemon's start time alone would call a fire
+   * missed during start-up a plain schedule.
+   */
   public Trigger classify(Instant scheduledTime) {
-    return scheduledTime.isBefore(daemonStart) ? Trigger.CATCH_UP : Trigger.SCHEDULE;
+    return scheduledTime.isAfter(catchUpUntil) ? Trigger.SCHEDULE : Trigger.CATCH_UP;
+  }
+
+  /** Set by the scheduler when it computes which missed fires to run. */
+  void catchUpUntil(Instant syncTime) {
+    this.catchUpUntil = syncTime;
   }
 
   private long start(Registered r, Trigger trigger, Instant scheduled) {
