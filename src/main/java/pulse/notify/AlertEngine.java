@@ -3,7 +3,6 @@ package pulse.notify;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -186,9 +185,4 @@ final class AlertEngine {
 
   /** healthchecks.io keeps the first 100 kB of a ping body; the output tail is far shorter anyway. */
   static final int PING_BODY_MAX = 10_000;
-
-  /** For tests and the status page. */
-  Duration flapWindow() {
-    return config.flapWindow();
-  }
 }

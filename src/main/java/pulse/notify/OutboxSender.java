@@ -28,6 +28,8 @@ final class OutboxSender implements AutoCloseable {
   /** How often the engine's periodic work (reminders, flapping, silences ending) runs. */
   static final Duration TICK_EVERY = Duration.ofSeconds(15);
   static final int BATCH = 500;
+  /** How long stop waits for a delivery in flight before interrupting it. */
+  static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
   private final Jdbc jdbc;
   private final Channels channels;
@@ -163,7 +165,13 @@ final class OutboxSender implements AutoCloseable {
     wake();
     if (thread != null) {
       try {
-        thread.join(Http.REQUEST_TIMEOUT.plusSeconds(1).toMillis());
+        thread.join(STOP_WAIT.toMillis());
+        if (thread.isAlive()) {
+          // A delivery hangs on a slow service: abandon it. The row stays queued and is sent after the
+          // next start (possibly a second time, if the service did take it).
+          thread.interrupt();
+          thread.join(STOP_WAIT.toMillis());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -89,6 +89,10 @@ class AlertsIT {
         assertThat(silence.output()).contains("Silenced job:it-fail until");
         DaemonProcess.Result list = d.cli("silence", "--list");
         assertThat(list.output()).contains("job:it-fail").contains("IT maintenance");
+        String id = silence.output().replaceAll("(?s).*\\(id (\\d+)\\).*", "$1");
+        DaemonProcess.Result removed = d.cli("silence", "--remove", id);
+        assertThat(removed.output()).contains("Removed silence " + id);
+        assertThat(d.cli("silence", "--list").output()).contains("No silences in force.");
         DaemonProcess.Result bad = d.cli("silence", "job:nope", "--for", "2h", "--reason", "x");
         assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.output()).contains("source: there is no job 'nope'");
