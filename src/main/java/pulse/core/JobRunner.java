@@ -144,7 +144,7 @@ public final class JobRunner implements AutoCloseable {
     Span span = RunSpan.start(telemetry.tracer(), id, trigger.label(), scheduled, lateness);
     long runId;
     try {
-      runId = history.begin(new NewRun(id, trigger.label(), scheduled, startedAt, span.getSpanContext().getTraceId()));
+      runId = history.begin(new NewRun(id, trigger.label(), scheduled, startedAt, traceId(span)));
     } catch (RuntimeException e) {
       RunSpan.end(span, Outcome.FAILED.label(), e, Map.of());
       throw e;
@@ -258,7 +258,7 @@ public final class JobRunner implements AutoCloseable {
 
   private static RunEvent event(RunContext ctx, Outcome outcome, String message, String output, Instant ended) {
     return new RunEvent(ctx.jobId(), ctx.runId(), ctx.trigger(), ctx.scheduledTime(), ctx.startedAt(), ended,
-        outcome.label(), outcome.isFailure(), message, output, ctx.span().getSpanContext().getTraceId());
+        outcome.label(), outcome.isFailure(), message, output, traceId(ctx.span()));
   }
 
   /** Observer code is extension code: it may throw, and must not change the run's outcome. */
@@ -338,5 +338,10 @@ public final class JobRunner implements AutoCloseable {
       t.setDaemon(daemon);
       return t;
     };
+  }
+
+  /** Null without telemetry: an all-zero id would link to no trace. */
+  private static String traceId(io.opentelemetry.api.trace.Span span) {
+    return span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
   }
 }

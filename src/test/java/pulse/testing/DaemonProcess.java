@@ -73,13 +73,19 @@ public final class DaemonProcess implements AutoCloseable {
 
   /** Starts the daemon and waits until its API answers. */
   public DaemonProcess start() throws IOException {
-    process = command("daemon").redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    launch();
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
       if (!process.isAlive()) {
         throw new IllegalStateException("daemon exited with " + process.exitValue() + ":\n" + output());
       }
       return healthy();
     });
+    return this;
+  }
+
+  /** Starts the daemon without waiting for anything: for tests that watch it start (sd_notify). */
+  public DaemonProcess launch() throws IOException {
+    process = command("daemon").redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     return this;
   }
 
