@@ -9,7 +9,7 @@ Usage: install.sh [--jar PATH] [--root DIR] [--now] [--help]
 
 Installs Pulse as the systemd service "pulse":
   - system user and group "pulse" (no login, home /var/lib/pulse)
-  - /opt/pulse/pulse.jar                     the jar (default: target/pulse.jar next to this script's
+  - /opt/pulse/pulse.jar, README.md          the jar (default: target/pulse.jar next to this script's
                                              directory, else pulse.jar next to this script)
   - /etc/systemd/system/pulse.service        the unit (overwritten; put local changes in a drop-in:
                                              systemctl edit pulse)
@@ -74,6 +74,9 @@ install -d -m 0755 "$opt"
 install -m 0644 "$jar" "$opt/pulse.jar.new"
 mv -f "$opt/pulse.jar.new" "$opt/pulse.jar" # atomic: a running JVM keeps its open copy
 install -D -m 0644 "$here/pulse.service" "$unit"
+if [[ -f "$here/../README.md" ]]; then
+  install -m 0644 "$here/../README.md" "$opt/README.md" # the unit's Documentation=
+fi
 
 install -d -m 0750 "$etc"
 if [[ ! -e "$etc/pulse.env" ]]; then

@@ -101,7 +101,7 @@ public final class ConfigLoader {
 
     for (Extension e : extensions) {
       try {
-        problems.addAll(e.validate(settings));
+        problems.addAll(e.validate(settings, Set.copyOf(jobIds)));
       } catch (RuntimeException ex) {
         problems.add("the settings of " + e.name() + " could not be checked: " + ex.getMessage());
       }
@@ -129,7 +129,7 @@ public final class ConfigLoader {
       throw new ConfigException(problems);
     }
 
-    Redactor redactor = new Redactor(secrets(sources, known));
+    Redactor redactor = new Redactor(secrets(sources, known, key -> extensions.stream().anyMatch(e -> e.ownsKey(key))));
     ApiConfig api = new ApiConfig(host, port, settings.get(CoreSettings.API_TOKEN), maxBody, apiUrl);
     SchedulerConfig scheduler =
         new SchedulerConfig(
@@ -236,13 +236,18 @@ public final class ConfigLoader {
 
   /**
    * Every env-file value whose key is not a known non-secret setting, every value whose key names a
-   * secret (TOKEN, PASSWORD, SECRET, KEY), and every declared secret setting.
+   * secret (TOKEN, PASSWORD, SECRET, KEY), and every declared secret setting. A key an extension
+   * owns (such as PULSE_CHECK_WEB) counts as known: its value is the thing alerts must name.
    */
   static Set<String> secrets(EnvSources sources, Map<String, Setting> known) {
+    return secrets(sources, known, key -> false);
+  }
+
+  static Set<String> secrets(EnvSources sources, Map<String, Setting> known, java.util.function.Predicate<String> owned) {
     Set<String> out = new HashSet<>();
     sources.file().forEach((k, v) -> {
       Setting s = known.get(k);
-      if (s == null || s.secret() || Redactor.isSecretKey(k)) {
+      if ((s == null && !owned.test(k)) || (s != null && s.secret()) || Redactor.isSecretKey(k)) {
         out.add(v);
       }
     });

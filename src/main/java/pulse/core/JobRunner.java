@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,6 +52,7 @@ public final class JobRunner implements AutoCloseable {
   private final Clock clock;
   private final Settings settings;
   private volatile Instant catchUpUntil;
+  private final Set<String> owedCatchUp = ConcurrentHashMap.newKeySet();
   private final Map<String, Registered> jobs = new ConcurrentHashMap<>();
   private final Map<Long, RunContext> active = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(named("pulse-run-", true));
@@ -124,17 +126,25 @@ public final class JobRunner implements AutoCloseable {
   }
 
   /**
-   * A fire due before the scheduler was synced at startup is a catch-up of a fire missed while
-   * Pulse was down. Start-up takes a while, so the daemon's start time alone would call a fire
-   * missed during start-up a plain schedule.
+   * The first fire of a job that missed fires while Pulse was down, if it was due before the
+   * scheduler started, is its catch-up. Start-up takes a while, so a fire that fell due during
+   * start-up may replace (coalesce) the one start-up moved the trigger to: it is the catch-up too.
    */
-  public Trigger classify(Instant scheduledTime) {
-    return scheduledTime.isAfter(catchUpUntil) ? Trigger.SCHEDULE : Trigger.CATCH_UP;
+  public Trigger classify(String jobId, Instant scheduledTime) {
+    if (!scheduledTime.isAfter(catchUpUntil) && owedCatchUp.remove(jobId)) {
+      return Trigger.CATCH_UP;
+    }
+    return Trigger.SCHEDULE;
   }
 
-  /** Set by the scheduler when it computes which missed fires to run. */
-  void catchUpUntil(Instant syncTime) {
-    this.catchUpUntil = syncTime;
+  /** Set by the scheduler at start-up: {@code jobId} missed fires while Pulse was down. */
+  void owesCatchUp(String jobId) {
+    owedCatchUp.add(jobId);
+  }
+
+  /** Set by the scheduler just before it starts firing. */
+  void catchUpUntil(Instant startTime) {
+    this.catchUpUntil = startTime;
   }
 
   private long start(Registered r, Trigger trigger, Instant scheduled) {

@@ -101,8 +101,6 @@ final class QuartzScheduling implements AutoCloseable {
    */
   void sync(List<Planned> planned) throws SchedulerException {
     Instant now = clock.instant();
-    // Every fire due up to now was missed while Pulse was down; the one we run for it is a catch-up.
-    runner.catchUpUntil(now);
     Set<String> wanted = new HashSet<>();
     for (Planned p : planned) {
       wanted.add(p.jobId());
@@ -142,6 +140,7 @@ final class QuartzScheduling implements AutoCloseable {
     Optional<Instant> newest = newestFire(p.schedule(), existing, next.isAfter(graceStart) ? next : graceStart, now);
     String signature = existing.getJobDataMap().getString(SIGNATURE);
     if (newest.isPresent()) {
+      runner.owesCatchUp(p.jobId());
       log.info("{} missed fires while Pulse was down (first due {}); running it once now for the fire due {}",
           p.jobId(), next, newest.get());
       scheduler.rescheduleJob(existing.getKey(), trigger(p, newest.get(), signature));
@@ -218,6 +217,7 @@ final class QuartzScheduling implements AutoCloseable {
   }
 
   void start() throws SchedulerException {
+    runner.catchUpUntil(clock.instant());
     scheduler.start();
   }
 

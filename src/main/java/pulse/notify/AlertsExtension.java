@@ -49,7 +49,26 @@ public final class AlertsExtension implements Extension {
 
   @Override
   public List<String> validate(Settings settings) {
-    return AlertSettings.problems(settings, ownedKeys);
+    return validate(settings, Set.of());
+  }
+
+  /** Also names per-job keys whose job does not exist (a typo would otherwise be silently ignored). */
+  @Override
+  public List<String> validate(Settings settings, Set<String> jobIds) {
+    Set<String> keys = new java.util.TreeSet<>(ownedKeys);
+    settings.keys().stream().filter(AlertSettings::ownsKey).forEach(keys::add);
+    List<String> problems = new java.util.ArrayList<>(AlertSettings.problems(settings, keys));
+    if (!jobIds.isEmpty()) {
+      Set<String> prefixes = new java.util.HashSet<>();
+      jobIds.forEach(id -> prefixes.add(AlertSettings.jobPrefix(id)));
+      for (String key : keys) {
+        if (prefixes.stream().noneMatch(key::startsWith)) {
+          problems.add(key + " names no job; use PULSE_JOB_<ID>_" + key.replaceAll(".*_(ALERT_FAILURES|PING_URL)$", "$1")
+              + " with the id of a job from 'pulse jobs' (upper case, - as _)");
+        }
+      }
+    }
+    return problems;
   }
 
   @Override

@@ -51,6 +51,8 @@ class AlertSettingsTest {
         .singleElement().asString().startsWith("PULSE_JOB_BACKUP_DB_ALERT_FAILURES='zero': not a whole number");
     assertThat(problems(Map.of("PULSE_JOB_BACKUP_DB_PING_URL", "hc-ping.com/secret-uuid")))
         .singleElement().asString().contains("PULSE_JOB_BACKUP_DB_PING_URL=****").doesNotContain("secret-uuid");
+    assertThat(problems(Map.of("PULSE_JOB_BACKUP_DV_ALERT_FAILURES", "3")))
+        .singleElement().asString().startsWith("PULSE_JOB_BACKUP_DV_ALERT_FAILURES names no job");
     assertThat(problems(Map.of("PULSE_JOB_BACKUP_DB_ALERT_AFTER", "3")))
         .singleElement().asString().contains("is not a Pulse setting");
   }

@@ -41,6 +41,7 @@ class InstallScriptTest {
 
     Path env = root.resolve("etc/pulse/pulse.env");
     assertThat(root.resolve("opt/pulse/pulse.jar")).hasContent("jar v1");
+    assertThat(root.resolve("opt/pulse/README.md")).as("the unit's Documentation=").exists();
     assertThat(root.resolve("etc/systemd/system/pulse.service")).hasSameTextualContentAs(Shell.PACKAGING.resolve("pulse.service"));
     assertThat(mode(env)).isEqualTo("rw-------");
     assertThat(mode(root.resolve("etc/pulse"))).isEqualTo("rwxr-x---");
