@@ -76,10 +76,16 @@ class AlertsIT {
       }
 
       telegram.status.set(200);
+      int closed;
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        closed = s.getLocalPort();
+      }
+      env.put("PULSE_CHECK_DOWN_PORT", "tcp://127.0.0.1:" + closed);
+      env.put("PULSE_CHECK_DOWN_PORT_FAILURES", "1");
       try (DaemonProcess d = daemon(env).start()) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> telegram.texts().size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jobTexts(telegram).size() == 1);
         Thread.sleep(1500); // a second delivery would show up here
-        assertThat(telegram.texts()).singleElement().satisfies(t -> assertThat(t)
+        assertThat(jobTexts(telegram)).singleElement().satisfies(t -> assertThat(t)
             .contains("ALERT: job it-fail is failing").contains("2 failures in a row")
             .contains("remote refused token ****").doesNotContain(SECRET)
             .contains("Status: http://127.0.0.1:" + firstPort + "/")); // written when the alert opened
@@ -97,7 +103,16 @@ class AlertsIT {
         assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.output()).contains("source: there is no job 'nope'");
         assertThat(d.output()).doesNotContain(FakeTelegram.TOKEN);
+
+        // A health check reaches the same engine: one failure is enough with _FAILURES=1.
+        assertThat(d.post("/api/jobs/health/run", TOKEN, "{}").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> telegram.texts().stream().anyMatch(t -> t.contains("ALERT: check down_port is failing")));
       }
     }
+  }
+
+  private static java.util.List<String> jobTexts(FakeTelegram telegram) {
+    return telegram.texts().stream().filter(t -> t.contains("job it-fail")).toList();
   }
 }
