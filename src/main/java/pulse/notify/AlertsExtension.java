@@ -20,6 +20,7 @@ import pulse.api.StatusSection;
  */
 public final class AlertsExtension implements Extension {
   static final String NAME = "alerts";
+  static final String INTERRUPTED = "interrupted";
 
   /** PULSE_JOB_<ID>_ALERT_FAILURES / _PING_URL keys seen at validation, to check their values. */
   private final Set<String> ownedKeys = ConcurrentHashMap.newKeySet();
@@ -125,8 +126,12 @@ public final class AlertsExtension implements Extension {
     if (r == null) {
       return;
     }
-    String error = event.failure() ? errorOf(event) : null;
-    r.engine().record(Sources.job(event.jobId()), !event.failure(), error, event.endedAt(), event.traceId());
+    // A run cut short by the daemon stopping says nothing about the job: it neither counts as a
+    // failure nor resolves anything. Its ping still reports it as failed: it did not complete.
+    if (!INTERRUPTED.equals(event.outcome())) {
+      String error = event.failure() ? errorOf(event) : null;
+      r.engine().record(Sources.job(event.jobId()), !event.failure(), error, event.endedAt(), event.traceId());
+    }
     String body = event.outputTail() != null && !event.outputTail().isBlank() ? event.outputTail()
         : event.failure() && event.errorMessage() != null ? event.errorMessage() : "";
     r.engine().ping(event.jobId(), event.failure() ? "/fail" : "", body);

@@ -102,6 +102,17 @@ class AlertEngineTest {
   }
 
   @Test
+  void aRunInterruptedByShutdownCountsAsNeither() {
+    h.start();
+    h.fail("sync", "exit 1");
+    h.ext.runFinished(new pulse.api.RunEvent("sync", 99, pulse.api.Trigger.SCHEDULE, h.clock.instant(), h.clock.instant(),
+        h.clock.instant(), "interrupted", true, "the daemon stopped", null, AlertsHarness.TRACE));
+    assertThat(h.openAlerts()).isEmpty();
+    h.fail("sync", "exit 1");
+    assertThat(h.openAlerts()).hasSize(1);
+  }
+
+  @Test
   void thresholdsPerJobAndPerCheck() {
     h.env.put("PULSE_JOB_BACKUP_DB_ALERT_FAILURES", "3");
     h.env.put("PULSE_CHECK_WEB_FAILURES", "1");
