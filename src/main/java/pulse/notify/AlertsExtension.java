@@ -1,9 +1,13 @@
 package pulse.notify;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
 import pulse.api.CheckEvent;
 import pulse.api.CommandContext;
 import pulse.api.Extension;
@@ -56,11 +60,11 @@ public final class AlertsExtension implements Extension {
   /** Also names per-job keys whose job does not exist (a typo would otherwise be silently ignored). */
   @Override
   public List<String> validate(Settings settings, Set<String> jobIds) {
-    Set<String> keys = new java.util.TreeSet<>(ownedKeys);
+    Set<String> keys = new TreeSet<>(ownedKeys);
     settings.keys().stream().filter(AlertSettings::ownsKey).forEach(keys::add);
-    List<String> problems = new java.util.ArrayList<>(AlertSettings.problems(settings, keys));
+    List<String> problems = new ArrayList<>(AlertSettings.problems(settings, keys));
     if (!jobIds.isEmpty()) {
-      Set<String> prefixes = new java.util.HashSet<>();
+      Set<String> prefixes = new HashSet<>();
       jobIds.forEach(id -> prefixes.add(AlertSettings.jobPrefix(id)));
       for (String key : keys) {
         if (prefixes.stream().noneMatch(key::startsWith)) {
@@ -86,7 +90,7 @@ public final class AlertsExtension implements Extension {
     sender[0] = new OutboxSender(jdbc, Channels.from(config), context.clock(), engine::tick);
     running = new Running(config, jdbc, engine, sender[0], context);
     sender[0].start();
-    org.slf4j.LoggerFactory.getLogger(AlertsExtension.class).info("Alerting: {}", describe(config));
+    LoggerFactory.getLogger(AlertsExtension.class).info("Alerting: {}", describe(config));
   }
 
   private static String describe(AlertConfig c) {
