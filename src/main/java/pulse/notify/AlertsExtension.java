@@ -23,6 +23,9 @@ import pulse.api.StatusSection;
  * through a durable outbox to Telegram, a webhook, and per-job healthchecks.io-style pings.
  */
 public final class AlertsExtension implements Extension {
+  private static final int MAX_TRACKED_RUNS = 10_000;
+  /** Trace ids of runs that published check results, until the run finishes. */
+  private final java.util.Set<String> runsWithChecks = java.util.concurrent.ConcurrentHashMap.newKeySet();
   static final String NAME = "alerts";
   static final String INTERRUPTED = "interrupted";
 
@@ -132,7 +135,10 @@ public final class AlertsExtension implements Extension {
     }
     // A run cut short by the daemon stopping says nothing about the job: it neither counts as a
     // failure nor resolves anything. Its ping still reports it as failed: it did not complete.
-    if (!INTERRUPTED.equals(event.outcome())) {
+    // A run whose failure is already told by its checks' own alerts (the health job) would otherwise
+    // alert a second time for the same problem: its checks carry the alerts, with their names.
+    boolean toldByChecks = event.traceId() != null && runsWithChecks.remove(event.traceId()) && event.failure();
+    if (!INTERRUPTED.equals(event.outcome()) && !toldByChecks) {
       String error = event.failure() ? errorOf(event) : null;
       r.engine().record(Sources.job(event.jobId()), !event.failure(), error, event.endedAt(), event.traceId());
     }
@@ -150,6 +156,12 @@ public final class AlertsExtension implements Extension {
   public void checkFinished(CheckEvent event) {
     Running r = running;
     if (r != null) {
+      if (event.traceId() != null) {
+        if (runsWithChecks.size() > MAX_TRACKED_RUNS) {
+          runsWithChecks.clear(); // only for runs that never finished; losing them costs a duplicate alert at worst
+        }
+        runsWithChecks.add(event.traceId());
+      }
       r.engine().record(event.source(), event.ok(), event.ok() ? null : event.error(), event.at(), event.traceId());
     }
   }

@@ -102,6 +102,24 @@ class AlertEngineTest {
   }
 
   @Test
+  void aHealthRunFailingBecauseOfItsChecksAlertsOnlyForTheChecks() {
+    h.start();
+    for (int i = 0; i < 3; i++) {
+      String trace = "%032x".formatted(1000 + i);
+      h.check("web", false, "HTTP 503", trace);
+      h.check("db", true, null, trace);
+      h.run("health", true, "1 of 2 check(s) failed: web", "web FAIL", trace);
+      h.clock.advance(Duration.ofMinutes(5));
+    }
+    assertThat(h.openAlerts()).extracting(Alert::source).containsExactly("check:web");
+    assertThat(sent(1)).singleElement().satisfies(t -> assertThat(t).contains("check web is failing").doesNotContain("job health"));
+
+    h.fail("health", "the health job crashed before checking anything");
+    h.fail("health", "the health job crashed before checking anything");
+    assertThat(h.openAlerts()).extracting(Alert::source).containsExactlyInAnyOrder("check:web", "job:health");
+  }
+
+  @Test
   void aRunInterruptedByShutdownCountsAsNeither() {
     h.start();
     h.fail("sync", "exit 1");

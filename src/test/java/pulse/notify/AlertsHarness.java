@@ -26,6 +26,8 @@ import pulse.store.Database;
 final class AlertsHarness implements AutoCloseable {
   static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+  /** Checks are observed by another run (the health job's) than the job runs above. */
+  static final String CHECK_TRACE = "0af7651916cd43dd8448eb211c80319c";
 
   final Path dir;
   final Map<String, String> env = new HashMap<>();
@@ -89,15 +91,24 @@ final class AlertsHarness implements AutoCloseable {
   }
 
   void run(String job, boolean failure, String error, String tail) {
+    run(job, failure, error, tail, TRACE);
+  }
+
+  void run(String job, boolean failure, String error, String tail, String traceId) {
     long id = runIds.incrementAndGet();
     Instant now = clock.instant();
-    ext.runStarted(new RunEvent(job, id, Trigger.SCHEDULE, now, now, null, "running", false, null, null, TRACE));
+    ext.runStarted(new RunEvent(job, id, Trigger.SCHEDULE, now, now, null, "running", false, null, null, traceId));
     ext.runFinished(new RunEvent(job, id, Trigger.SCHEDULE, now, now, now, failure ? "failed" : "success", failure, error,
-        tail, TRACE));
+        tail, traceId));
   }
 
   void check(String name, boolean ok, String error) {
-    ext.checkFinished(new CheckEvent("check:" + name, ok, ok ? null : error, clock.instant(), null, TRACE));
+    check(name, ok, error, CHECK_TRACE);
+  }
+
+  /** A check result observed by the run with trace {@code traceId} (the health job's run). */
+  void check(String name, boolean ok, String error, String traceId) {
+    ext.checkFinished(new CheckEvent("check:" + name, ok, ok ? null : error, clock.instant(), null, traceId));
   }
 
   List<Alert> openAlerts() {
