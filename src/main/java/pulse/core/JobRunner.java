@@ -50,7 +50,7 @@ public final class JobRunner implements AutoCloseable {
   private final JobMetrics metrics;
   private final Clock clock;
   private final Settings settings;
-  private final Instant daemonStart;
+  private volatile Instant catchUpUntil;
   private final Map<String, Registered> jobs = new ConcurrentHashMap<>();
   private final Map<Long, RunContext> active = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(named("pulse-run-", true));
@@ -77,7 +77,8 @@ public final class JobRunner implements AutoCloseable {
     this.metrics = telemetry.metrics();
     this.clock = clock;
     this.settings = settings;
-    this.daemonStart = daemonStart;
+
+    this.catchUpUntil = daemonStart.minusNanos(1);
   }
 
   /** Extensions told of every run's start and end (alerting, pings). */
@@ -122,9 +123,18 @@ public final class JobRunner implements AutoCloseable {
     }
   }
 
-  /** A fire before the daemon started is a catch-up of a fire missed while it was down. */
+  /**
+   * A fire due before the scheduler was synced at startup is a catch-up of a fire missed while
+   * Pulse was down. Start-up takes a while, so the daemon's start time alone would call a fire
+   * missed during start-up a plain schedule.
+   */
   public Trigger classify(Instant scheduledTime) {
-    return scheduledTime.isBefore(daemonStart) ? Trigger.CATCH_UP : Trigger.SCHEDULE;
+    return scheduledTime.isAfter(catchUpUntil) ? Trigger.SCHEDULE : Trigger.CATCH_UP;
+  }
+
+  /** Set by the scheduler when it computes which missed fires to run. */
+  void catchUpUntil(Instant syncTime) {
+    this.catchUpUntil = syncTime;
   }
 
   private long start(Registered r, Trigger trigger, Instant scheduled) {
@@ -134,7 +144,7 @@ public final class JobRunner implements AutoCloseable {
     Span span = RunSpan.start(telemetry.tracer(), id, trigger.label(), scheduled, lateness);
     long runId;
     try {
-      runId = history.begin(new NewRun(id, trigger.label(), scheduled, startedAt, span.getSpanContext().getTraceId()));
+      runId = history.begin(new NewRun(id, trigger.label(), scheduled, startedAt, traceId(span)));
     } catch (RuntimeException e) {
       RunSpan.end(span, Outcome.FAILED.label(), e, Map.of());
       throw e;
@@ -248,7 +258,7 @@ public final class JobRunner implements AutoCloseable {
 
   private static RunEvent event(RunContext ctx, Outcome outcome, String message, String output, Instant ended) {
     return new RunEvent(ctx.jobId(), ctx.runId(), ctx.trigger(), ctx.scheduledTime(), ctx.startedAt(), ended,
-        outcome.label(), outcome.isFailure(), message, output, ctx.span().getSpanContext().getTraceId());
+        outcome.label(), outcome.isFailure(), message, output, traceId(ctx.span()));
   }
 
   /** Observer code is extension code: it may throw, and must not change the run's outcome. */
@@ -328,5 +338,10 @@ public final class JobRunner implements AutoCloseable {
       t.setDaemon(daemon);
       return t;
     };
+  }
+
+  /** Null without telemetry: an all-zero id would link to no trace. */
+  private static String traceId(io.opentelemetry.api.trace.Span span) {
+    return span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
   }
 }

@@ -56,6 +56,7 @@ final class QuartzScheduling implements AutoCloseable {
   private final Scheduler scheduler;
   private final SchedulerConfig config;
   private final Clock clock;
+  private final JobRunner runner;
 
   /** A job to schedule. */
   record Planned(String jobId, Schedule schedule) {}
@@ -63,6 +64,7 @@ final class QuartzScheduling implements AutoCloseable {
   QuartzScheduling(DataSource dataSource, SchedulerConfig config, JobRunner runner, Clock clock) {
     this.config = config;
     this.clock = clock;
+    this.runner = runner;
     String dsName = "pulse-" + DATA_SOURCES.incrementAndGet();
     DBConnectionManager.getInstance().addConnectionProvider(dsName, new Provider(dataSource));
     Properties p = new Properties();
@@ -99,6 +101,8 @@ final class QuartzScheduling implements AutoCloseable {
    */
   void sync(List<Planned> planned) throws SchedulerException {
     Instant now = clock.instant();
+    // Every fire due up to now was missed while Pulse was down; the one we run for it is a catch-up.
+    runner.catchUpUntil(now);
     Set<String> wanted = new HashSet<>();
     for (Planned p : planned) {
       wanted.add(p.jobId());
