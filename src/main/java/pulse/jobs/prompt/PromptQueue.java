@@ -41,15 +41,47 @@ public final class PromptQueue {
     return insertIfNew(p, now).orElseThrow(() -> new PromptStoreException("pulse with key " + p.dedupeKey() + " exists"));
   }
 
-  /** Inserts, or returns empty if a pulse with the same dedupe key already exists. */
+  /**
+   * Inserts, or returns empty if a pulse with the same dedupe key already exists. A pulse with a key
+   * is stored with its key in one transaction, so a crash never leaves one without the other.
+   */
   public Optional<PromptPulse> insertIfNew(NewPulse p, Instant now) {
-    String sql = "INSERT INTO pulse_prompts (prompt, scheduled_at, priority, priority_rank, source, tags, notes, status,"
-        + " attempts, created_at, updated_at, request_traceparent, dedupe_key) VALUES (?,?,?,?,?,?,?,?,0,?,?,?,?)";
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-      if (p.dedupeKey() != null && exists(c, p.dedupeKey())) {
-        return Optional.empty();
+    try (Connection c = ds.getConnection()) {
+      if (p.dedupeKey() == null) {
+        return Optional.of(insertRow(c, p, now));
       }
+      c.setAutoCommit(false);
+      try {
+        if (exists(c, p.dedupeKey())) {
+          c.rollback();
+          return Optional.empty();
+        }
+        PromptPulse stored = insertRow(c, p, now);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO pulse_prompt_keys (dedupe_key, pulse_id) VALUES (?, ?)")) {
+          ps.setString(1, p.dedupeKey());
+          ps.setLong(2, stored.id());
+          ps.executeUpdate();
+        }
+        c.commit();
+        return Optional.of(stored);
+      } catch (SQLException e) {
+        c.rollback();
+        if ("23505".equals(e.getSQLState())) {
+          return Optional.empty(); // lost a race on the key: the other insert holds it
+        }
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new PromptStoreException("cannot store the pulse: " + e.getMessage(), e);
+    }
+  }
+
+  private static PromptPulse insertRow(Connection c, NewPulse p, Instant now) throws SQLException {
+    String sql = "INSERT INTO pulse_prompts (prompt, scheduled_at, priority, priority_rank, source, tags, notes, status,"
+        + " attempts, created_at, updated_at, request_traceparent) VALUES (?,?,?,?,?,?,?,?,0,?,?,?)";
+    try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
       ps.setString(1, p.prompt());
       ps.setTimestamp(2, Timestamp.from(p.scheduledAt()));
       ps.setString(3, p.priority().label());
@@ -61,25 +93,19 @@ public final class PromptQueue {
       ps.setTimestamp(9, Timestamp.from(now));
       ps.setTimestamp(10, Timestamp.from(now));
       ps.setString(11, p.requestTraceparent());
-      ps.setString(12, p.dedupeKey());
       ps.executeUpdate();
       long id;
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
         id = keys.getLong(1);
       }
-      return Optional.of(new PromptPulse(id, p.prompt(), p.scheduledAt(), p.priority(), p.source(), p.tags(), p.notes(),
-          PulseStatus.PENDING, 0, null, null, null, now, now, null, null, null, null, p.requestTraceparent(), null, null));
-    } catch (SQLException e) {
-      if (p.dedupeKey() != null && "23505".equals(e.getSQLState())) {
-        return Optional.empty(); // lost a race on the unique key: the other insert holds it
-      }
-      throw new PromptStoreException("cannot store the pulse: " + e.getMessage(), e);
+      return new PromptPulse(id, p.prompt(), p.scheduledAt(), p.priority(), p.source(), p.tags(), p.notes(),
+          PulseStatus.PENDING, 0, null, null, null, now, now, null, null, null, null, p.requestTraceparent(), null, null);
     }
   }
 
   private static boolean exists(Connection c, String dedupeKey) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pulse_prompts WHERE dedupe_key = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pulse_prompt_keys WHERE dedupe_key = ?")) {
       ps.setString(1, dedupeKey);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();

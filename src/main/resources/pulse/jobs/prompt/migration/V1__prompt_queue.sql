@@ -26,12 +26,15 @@ CREATE TABLE pulse_prompts (
   lease_until         TIMESTAMP WITH TIME ZONE,
   -- the running command's process, so a reclaim after a crash can stop an orphan before retrying
   child_pid           BIGINT,
-  child_started       VARCHAR(40),
-  dedupe_key          VARCHAR(200) UNIQUE
+  child_started       VARCHAR(40)
 );
--- the executor's question: what is due, best priority first, then oldest
-CREATE INDEX pulse_prompts_due ON pulse_prompts (status, priority_rank, scheduled_at);
--- lease reclaim and the heartbeat's "is one still pending"
-CREATE INDEX pulse_prompts_lease ON pulse_prompts (status, lease_until);
-CREATE INDEX pulse_prompts_source ON pulse_prompts (source, status);
-CREATE INDEX pulse_prompts_finished ON pulse_prompts (finished_at);
+-- One secondary index only: every index is another B-tree page H2 rewrites on each commit, and
+-- each acknowledged POST is a commit. (status, scheduled_at) answers the executor's questions — what
+-- is due (a short range, then sorted by priority), when is the next one due, which leases expired.
+CREATE INDEX pulse_prompts_status_time ON pulse_prompts (status, scheduled_at);
+
+-- Keys that make an insert idempotent (a Telegram update id), written in the pulse's transaction.
+CREATE TABLE pulse_prompt_keys (
+  dedupe_key VARCHAR(200) PRIMARY KEY,
+  pulse_id   BIGINT NOT NULL
+);
