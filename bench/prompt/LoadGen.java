@@ -20,6 +20,9 @@ public final class LoadGen {
     int warmup = Integer.parseInt(a[3]);
     int requests = Integer.parseInt(a[4]);
     run(port, token, conns, warmup, false);
+    if (requests == 0) {
+      return;
+    }
     long[] lat = new long[requests];
     AtomicInteger errors = new AtomicInteger();
     long t0 = System.nanoTime();

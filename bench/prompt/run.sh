@@ -26,10 +26,11 @@ done
 curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null || { echo "daemon did not start:"; cat "$WORK/daemon.log"; exit 1; }
 echo "== POST /api/pulse/schedule, $CONNS connections, $WARMUP warm-up + $REQUESTS measured requests ($(nproc) cores)"
 cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; }  # daemon user+system time in clock ticks
+java bench/prompt/LoadGen.java "$PORT" "$TOKEN" "$CONNS" "$WARMUP" 0   # warm-up: JIT, pools, caches
 C0=$(cpu)
-java bench/prompt/LoadGen.java "$PORT" "$TOKEN" "$CONNS" "$WARMUP" "$REQUESTS"
+java bench/prompt/LoadGen.java "$PORT" "$TOKEN" "$CONNS" 0 "$REQUESTS"
 C1=$(cpu)
-awk -v t=$((C1 - C0)) -v hz="$(getconf CLK_TCK)" -v n=$((WARMUP + REQUESTS)) \
+awk -v t=$((C1 - C0)) -v hz="$(getconf CLK_TCK)" -v n="$REQUESTS" \
   'BEGIN { printf "daemon cpu  %.0f us per request (user+system; independent of other load on the machine)\n", t / hz * 1e6 / n }'
 echo "load        $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average on $(nproc) cores)"
 PENDING=$(curl -fs "http://127.0.0.1:$PORT/api/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["queue"]["pending"])')

@@ -86,6 +86,7 @@ public final class PromptExtension implements Extension {
     if (s.notifier() != null) {
       s.notifier().close();
     }
+    s.queue().close();
     started = null;
   }
 

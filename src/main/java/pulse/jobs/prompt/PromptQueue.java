@@ -31,14 +31,27 @@ public final class PromptQueue {
   private static final String PROCESSING = PulseStatus.PROCESSING.label();
 
   private final DataSource ds;
+  private final GroupCommit group;
 
   public PromptQueue(DataSource ds) {
     this.ds = ds;
+    this.group = new GroupCommit(ds, PromptQueue::insertRow);
   }
 
-  /** Inserts and commits: when this returns, the pulse survives a kill -9. */
+  /**
+   * Inserts and commits: when this returns, the pulse survives a kill -9. Concurrent inserts share
+   * one commit ({@link GroupCommit}).
+   */
   public PromptPulse insert(NewPulse p, Instant now) {
-    return insertIfNew(p, now).orElseThrow(() -> new PromptStoreException("pulse with key " + p.dedupeKey() + " exists"));
+    if (p.dedupeKey() != null) {
+      return insertIfNew(p, now).orElseThrow(() -> new PromptStoreException("pulse with key " + p.dedupeKey() + " exists"));
+    }
+    return group.insert(p, now);
+  }
+
+  /** Stops the group-commit writer thread. */
+  public void close() {
+    group.close();
   }
 
   /**

@@ -157,4 +157,26 @@ class PromptQueueTest {
     assertThat(f.averageMillis()).isEqualTo(2000.0);
     assertThat(queue.countByStatus()).containsEntry("completed", 1L).containsEntry("failed", 1L).containsEntry("pending", 0L);
   }
+
+  @Test
+  void concurrentInsertsShareCommitsAndABadRowFailsOnlyItsOwnRequest() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    ConcurrentLinkedQueue<Long> ids = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    for (int i = 0; i < 400; i++) {
+      String prompt = i == 200 ? "x".repeat(40_000) : "p" + i; // longer than the column: the database refuses it
+      pool.execute(() -> {
+        try {
+          ids.add(queue.insert(NewPulse.of(prompt, t0, Priority.NORMAL, "test"), t0).id());
+        } catch (PromptStoreException e) {
+          errors.add(e);
+        }
+      });
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(ids).hasSize(399).doesNotHaveDuplicates();
+    assertThat(errors).hasSize(1);
+    assertThat(queue.countByStatus()).containsEntry("pending", 399L);
+  }
 }
