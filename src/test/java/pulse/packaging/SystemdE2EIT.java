@@ -72,13 +72,22 @@ class SystemdE2EIT {
       assertThat(errors(c)).as("no error on a healthy start; full journal:\n" + journal(c)).isBlank();
 
       // Now make it-fail fire every 2 s: its failures, and only those, show under -p err.
-      c.sh("echo 'PULSE_JOB_IT_FAIL_SCHEDULE=every 2s' >> /etc/pulse/pulse.env");
+      // ...and health checks of systemd units, which need a running systemd (this one).
+      c.sh("echo 'PULSE_JOB_IT_FAIL_SCHEDULE=every 2s' >> /etc/pulse/pulse.env"
+          + " && echo 'PULSE_CHECK_JOURNALD=systemd:systemd-journald.service' >> /etc/pulse/pulse.env"
+          + " && echo 'PULSE_CHECK_GHOST=systemd:not-there.service' >> /etc/pulse/pulse.env"
+          + " && echo 'PULSE_JOB_HEALTH_SCHEDULE=every 3s' >> /etc/pulse/pulse.env");
       Shell restart = c.exec("systemctl", "restart", "pulse");
       assertThat(restart.exitCode()).as(restart.output() + journal(c)).isZero();
       await().atMost(Duration.ofSeconds(30)).until(() -> journal(c).contains("of it-fail failed"));
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(errors(c))
           .as("the failure is logged at priority err: the journald layout prefixes error lines with <3>")
           .contains("it-fail"));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        Shell checks = c.exec("pulse", "checks");
+        assertThat(checks.output()).as("pulse checks").contains("systemd-journald.service is active")
+            .contains("not-there.service is");
+      });
       String errors = errors(c);
       assertThat(errors).as("info lines stay out of -p err").doesNotContain("it-tick").doesNotContain("Scheduler running");
       assertThat(errors).as("warnings stay out of -p err").doesNotContain("about to fail");

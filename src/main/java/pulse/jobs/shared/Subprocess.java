@@ -36,6 +36,7 @@ public final class Subprocess {
   private Consumer<String> stderr = line -> {};
   private int tailLines = DEFAULT_TAIL_LINES;
   private byte[] stdin;
+  private Consumer<ProcessHandle> onStart = h -> {};
 
   /** How the command ended. */
   public enum End {
@@ -123,6 +124,12 @@ public final class Subprocess {
     return this;
   }
 
+  /** Called with the started process (its pid), before the command's output is read. */
+  public Subprocess onStart(Consumer<ProcessHandle> c) {
+    this.onStart = Objects.requireNonNull(c);
+    return this;
+  }
+
   public Subprocess stdin(String text) {
     this.stdin = text.getBytes(StandardCharsets.UTF_8);
     return this;
@@ -148,6 +155,11 @@ public final class Subprocess {
     } catch (IOException e) {
       throw new IOException("cannot run " + argv.get(0) + ": " + e.getMessage()
           + " (is it installed and on PATH?)", e);
+    }
+    try {
+      onStart.accept(p.toHandle());
+    } catch (RuntimeException e) {
+      // an observer's bug must not leave the process unattended
     }
     Tail out = new Tail(tailLines);
     Tail err = new Tail(tailLines);
