@@ -37,6 +37,8 @@ import pulse.telemetry.Telemetry;
 final class Dispatcher implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final String JSON_TYPE = "application/json; charset=utf-8";
+  /** How much of an oversized body is read and dropped to answer 413 cleanly. */
+  private static final long DRAIN_LIMIT = 1024 * 1024;
   private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
     @Override
     public Iterable<String> keys(Headers carrier) {
@@ -186,30 +188,57 @@ final class Dispatcher implements HttpHandler {
     return response.status();
   }
 
-  /** Null when the body exceeds the limit; read no further than one byte past it. */
+  /**
+   * Null when the body exceeds the limit. An oversized body is still read and dropped, up to a
+   * bound, so that the client sees the 413 rather than a reset connection and its keep-alive
+   * connection stays usable; past the bound the connection is closed after the answer.
+   */
   private byte[] readBody(HttpExchange ex) throws IOException {
-    String declared = ex.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null) {
+    long declared = -1;
+    String header = ex.getRequestHeaders().getFirst("Content-Length");
+    if (header != null) {
       try {
-        if (Long.parseLong(declared.trim()) > maxBody) {
-          return null;
-        }
+        declared = Long.parseLong(header.trim());
       } catch (NumberFormatException e) {
-        return null;
+        declared = Long.MAX_VALUE;
       }
     }
     try (InputStream in = ex.getRequestBody()) {
+      if (declared > maxBody) {
+        drainOrClose(ex, in, declared);
+        return null;
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[8192];
       int n;
       while ((n = in.read(buf)) > 0) {
         out.write(buf, 0, n);
         if (out.size() > maxBody) {
+          drainOrClose(ex, in, Long.MAX_VALUE);
           return null;
         }
       }
       return out.toByteArray();
     }
+  }
+
+  private long drainLimit() {
+    return Math.max(DRAIN_LIMIT, 4L * maxBody);
+  }
+
+  private void drainOrClose(HttpExchange ex, InputStream in, long declared) throws IOException {
+    if (declared <= drainLimit()) {
+      long left = drainLimit();
+      byte[] buf = new byte[8192];
+      int n;
+      while (left > 0 && (n = in.read(buf)) > 0) {
+        left -= n;
+      }
+      if (left > 0) {
+        return;
+      }
+    }
+    ex.getResponseHeaders().set("Connection", "close");
   }
 
   private static Map<String, List<String>> query(String raw) {

@@ -235,6 +235,37 @@ class ApiServerTest {
   }
 
   @Test
+  void aRefusedBodyLeavesTheKeepAliveConnectionUsable() throws Exception {
+    start(Map.of("PULSE_API_TOKEN", TOKEN));
+    String[] hostPort = server.address().split(":");
+    try (java.net.Socket socket = new java.net.Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      String big = "{\"text\":\"" + "x".repeat(300_000) + "\"}"; // past the JDK server's own 64 KB drain
+      out.write(("POST /api/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + big.length() + "\r\n\r\n" + big).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.flush();
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+      int length = skipHeaders(in);
+      in.skip(length);
+      out.write("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.flush();
+      assertThat(in.readLine()).as("the same connection answers the next request").isEqualTo("HTTP/1.1 200 OK");
+    }
+  }
+
+  private static int skipHeaders(java.io.BufferedReader in) throws java.io.IOException {
+    int length = 0;
+    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).trim());
+      }
+    }
+    return length;
+  }
+
+  @Test
   void extensionRoutesGetParamsAuthAndJsonErrors() throws Exception {
     start(Map.of("PULSE_API_TOKEN", TOKEN));
     assertThat(json(send("GET", "/api/echo/special", null, null)).path("which").asText()).isEqualTo("literal");
