@@ -1,5 +1,6 @@
 package pulse.jobs.health;
 
+import pulse.jobs.shared.CommandLineWords;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -275,45 +276,9 @@ final class CheckSyntax {
     return value.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
   }
 
-  /**
-   * Splits a command line into arguments the way a shell would for plain words and quotes, but runs
-   * no shell: {@code 'single'} and {@code "double"} quotes group words, nothing is expanded.
-   */
+  /** A {@code cmd:} check's argument vector; no shell runs. */
   static List<String> argv(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean inWord = false;
-    char quote = 0;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        } else {
-          cur.append(c);
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-        inWord = true;
-      } else if (Character.isWhitespace(c)) {
-        if (inWord) {
-          out.add(cur.toString());
-          cur.setLength(0);
-          inWord = false;
-        }
-      } else {
-        cur.append(c);
-        inWord = true;
-      }
-    }
-    if (quote != 0) {
-      throw new IllegalArgumentException("has an unclosed " + quote + " quote; close it (no shell runs:"
-          + " quotes only group words)");
-    }
-    if (inWord) {
-      out.add(cur.toString());
-    }
-    return List.copyOf(out);
+    return CommandLineWords.split(line);
   }
 
 

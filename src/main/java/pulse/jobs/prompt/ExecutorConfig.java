@@ -1,5 +1,6 @@
 package pulse.jobs.prompt;
 
+import pulse.jobs.shared.CommandLineWords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
 package pulse.jobs.prompt;
 
+import pulse.jobs.shared.CommandLineWords;
 import static pulse.api.Setting.Kind.BOOLEAN;
 import static pulse.api.Setting.Kind.DURATION;
 import static pulse.api.Setting.Kind.INTEGER;

@@ -1,17 +1,20 @@
-package pulse.jobs.prompt;
+package pulse.jobs.shared;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Splits a setting such as {@code hapi run --text} or {@code "/opt/my agent/run" --quiet} into
- * words, with single and double quotes, the way a shell would — but nothing is ever run through a
- * shell: the words become an argument vector, and the prompt is added as one more word.
+ * words, with single and double quotes, the way a shell would for plain words — but nothing is
+ * expanded and nothing ever runs through a shell: the words become an argument vector.
  */
-final class CommandLineWords {
+public final class CommandLineWords {
   private CommandLineWords() {}
 
-  static List<String> split(String text) {
+  /**
+   * @throws IllegalArgumentException for an unclosed quote, with a message that says how to fix it
+   */
+  public static List<String> split(String text) {
     List<String> words = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean inWord = false;
@@ -39,11 +42,11 @@ final class CommandLineWords {
       }
     }
     if (quote != 0) {
-      throw new IllegalArgumentException("unclosed " + quote + " quote; close it or remove it");
+      throw new IllegalArgumentException("has an unclosed " + quote + " quote; close it (no shell runs: quotes only group words)");
     }
     if (inWord) {
       words.add(cur.toString());
     }
-    return words;
+    return List.copyOf(words);
   }
 }
