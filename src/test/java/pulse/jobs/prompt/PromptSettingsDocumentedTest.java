@@ -1,5 +1,7 @@
 package pulse.jobs.prompt;
 
+import pulse.jobs.shared.CommandLineWords;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
