@@ -136,13 +136,15 @@ final class CheckRunner {
       message = "the check itself failed: " + e;
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    boolean timedOut = !f.complete(result(d, state, message, at, took, traceId));
+    CheckResult mine = result(d, state, message, at, took, traceId);
+    boolean timedOut;
     synchronized (lock) {
-      done[0] = true;
+      done[0] = true; // from here on the timer cannot complete f
+      timedOut = f.isDone();
     }
     timer.cancel(false);
     Thread.interrupted(); // a late timeout's interrupt must not hit the next check on this thread
-    CheckResult r = f.join();
+    CheckResult r = timedOut ? f.join() : mine;
     span.setAttribute("pulse.check.outcome", timedOut ? "timeout" : r.state());
     span.setAttribute("pulse.check.latency_ms", took.toMillis());
     if (!r.ok()) {
@@ -152,6 +154,8 @@ final class CheckRunner {
     if (latency != null) {
       latency.record(took.toNanos() / 1e9, Attributes.of(CHECK, d.name()));
     }
+    // Complete last: whoever waits for the results then sees the span and the latency recorded.
+    f.complete(mine);
   }
 
   private static CheckResult result(CheckDefinition d, String state, String message, Instant at, Duration took, String traceId) {
