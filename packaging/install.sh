@@ -87,6 +87,11 @@ cat > "$root/usr/local/bin/pulse.new" <<'CLI'
 if [ -z "${PULSE_ENV_FILE:-}" ] && [ -r /etc/pulse/pulse.env ]; then
   PULSE_ENV_FILE=/etc/pulse/pulse.env
   export PULSE_ENV_FILE
+  # the service's plugins, so that jobs named in its env file are known here too
+  if [ -z "${PULSE_PLUGINS_DIR:-}" ] && [ -d /var/lib/pulse/plugins ]; then
+    PULSE_PLUGINS_DIR=/var/lib/pulse/plugins
+    export PULSE_PLUGINS_DIR
+  fi
 fi
 exec java -jar /opt/pulse/pulse.jar "$@"
 CLI

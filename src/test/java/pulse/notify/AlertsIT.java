@@ -72,7 +72,7 @@ class AlertsIT {
         assertThat(d.get("/").body()).contains("Open alerts").contains("job it-fail");
         assertThat(d.signal("TERM")).isEqualTo(143);
         assertThat(d.output()).doesNotContain(FakeTelegram.TOKEN);
-        assertThat(d.output().lines().filter(l -> l.contains("pulse.notify"))).isNotEmpty().noneMatch(l -> l.contains(SECRET));
+        assertThat(d.output().lines().filter(l -> l.contains("Notification ") || l.contains("AlertEngine"))).isNotEmpty().noneMatch(l -> l.contains(SECRET));
       }
 
       telegram.status.set(200);
