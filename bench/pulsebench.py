@@ -80,6 +80,7 @@ class Daemon:
         self.lines = []
         self.notifications = []
         self.t_ready = self.t_health = self.t_log = None
+        self.cpu = {}  # signal -> CPU seconds (user + sys, all threads) the JVM had used when it arrived
         self.proc = None
         self._stop = threading.Event()
 
@@ -101,6 +102,7 @@ class Daemon:
                 log.write(line)
             if self.t_log is None and READY_LINE in line:
                 self.t_log = now - self.t0
+                self._cpu("log")
         if log:
             log.close()
 
@@ -116,6 +118,7 @@ class Daemon:
             self.notifications.append((now - self.t0, msg))
             if self.t_ready is None and "READY=1" in msg.split("\n"):
                 self.t_ready = now - self.t0
+                self._cpu("ready")
 
     def _health(self):
         url = f"http://127.0.0.1:{self.port}/api/health"
@@ -124,10 +127,17 @@ class Daemon:
                 with urllib.request.urlopen(url, timeout=1) as r:
                     if r.status == 200:
                         self.t_health = time.monotonic() - self.t0
+                        self._cpu("health")
                         return
             except Exception:
                 pass
             time.sleep(0.01)
+
+    def _cpu(self, signal):
+        try:
+            self.cpu[signal] = proc_cpu_ticks(self.proc.pid) / CLK_TCK
+        except (OSError, ValueError):
+            pass
 
     def wait_ready(self, timeout=60, want=("ready", "health", "log")):
         """Waits for the first of the wanted signals; returns (seconds, signal name) or raises."""

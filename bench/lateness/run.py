@@ -9,7 +9,7 @@ figures come from that file, cross-checked with Pulse's run history (started_at 
 Target (issue 2): p99 <= 25 ms, no fire lost (each job runs once for every second of the window).
 
 Usage: bench/lateness/run.py [--seconds 120] [--jobs 100] [--threads N] [--flags service|default]
-                             [--env KEY=VALUE ...] [--jar ...]
+                             [--env KEY=VALUE ...] [--jvm FLAG ...] [--jar ...] [--keep]
 """
 
 import argparse
@@ -81,6 +81,7 @@ def main():
     ap.add_argument("--flags", choices=["service", "default"], default="service")
     ap.add_argument("--jar", default=pb.JAR)
     ap.add_argument("--env", action="append", default=[])
+    ap.add_argument("--jvm", action="append", default=[], help="an extra JVM flag, e.g. for a JFR recording")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (log, history, lateness file)")
     a = ap.parse_args()
     jar = os.path.abspath(a.jar)
@@ -91,7 +92,7 @@ def main():
     env = {"BENCH_LATENESS_FILE": lateness_file, "BENCH_JOBS": str(a.jobs), "BENCH_SCHEDULE": "1s"}
     if a.threads:
         env["PULSE_SCHEDULER_THREADS"] = str(a.threads)
-    flags = pb.SERVICE_FLAGS if a.flags == "service" else []
+    flags = (pb.SERVICE_FLAGS if a.flags == "service" else []) + a.jvm
     if a.flags == "service":
         env.update(pb.SERVICE_ENV)
     env.update(dict(kv.split("=", 1) for kv in a.env))

@@ -41,17 +41,19 @@ def one_start(jar, flags, env, workdir):
 def measure(name, jar, flags, env, runs):
     workdir = tempfile.mkdtemp(prefix=f"pulse-bench-startup-{name}-")
     first, first_signal, _, jobs_line = one_start(jar, flags, env, workdir)
-    times, signals, others = [], set(), {"ready": [], "health": [], "log": []}
+    times, cpus, signals, others = [], [], set(), {"ready": [], "health": [], "log": []}
     for _ in range(runs):
         t, signal, d, _ = one_start(jar, flags, env, workdir)
         times.append(t)
+        if signal in d.cpu:
+            cpus.append(d.cpu[signal])
         signals.add(signal)
         for k in others:
             v = getattr(d, "t_" + k)
             if v is not None:
                 others[k].append(v)
     shutil.rmtree(workdir, ignore_errors=True)
-    return {"name": name, "first": first, "first_signal": first_signal, "times": times, "signals": signals,
+    return {"name": name, "first": first, "first_signal": first_signal, "times": times, "cpus": cpus, "signals": signals,
             "others": others, "jobs": jobs_line}
 
 
@@ -79,6 +81,9 @@ def report(r):
     print(f"  {r['name']:<8} median {med:.3f} s  min {min(t):.3f}  max {max(t):.3f}  (n={len(t)}, signal: "
           f"{'/'.join(sorted(r['signals']))})  first start on empty state {r['first']:.3f} s   "
           f"target <= {TARGET_S} s: {verdict}")
+    if r["cpus"]:
+        print(f"           CPU used until ready (user+sys, less sensitive to a busy machine): median "
+              f"{pb.median(r['cpus']):.2f} s  min {min(r['cpus']):.2f}  max {max(r['cpus']):.2f}")
     seen = ", ".join(f"{k} {pb.median(v):.3f} s" for k, v in r["others"].items() if v)
     print(f"           medians by signal: {seen or 'none'}")
 
