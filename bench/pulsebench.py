@@ -38,8 +38,17 @@ def java():
 
 
 def require_jar(jar):
+    """Checks the jar exists and returns a private copy of it to run.
+
+    The copy keeps the measurement apart from the build (rebuilding target/ mid-run changes nothing)
+    and from anything else on a shared machine that signals processes by a command line containing
+    "pulse.jar". One copy per harness run: a class-data-sharing archive names the jar's path.
+    """
     if not os.path.isfile(jar):
         sys.exit(f"no {jar}: build it first with ./mvnw -B -ntp package -DskipTests")
+    copy = os.path.join(tempfile.mkdtemp(prefix="pulse-bench-jar-"), "pulse-under-bench.jar")
+    shutil.copy2(jar, copy)
+    return copy
 
 
 def free_port():
@@ -83,6 +92,7 @@ class Daemon:
         self.cpu = {}  # signal -> CPU seconds (user + sys, all threads) the JVM had used when it arrived
         self.proc = None
         self._stop = threading.Event()
+        self._probe = threading.Event()  # set: stop polling /api/health
 
     def start(self):
         self.t0 = time.monotonic()
@@ -122,7 +132,7 @@ class Daemon:
 
     def _health(self):
         url = f"http://127.0.0.1:{self.port}/api/health"
-        while not self._stop.is_set() and self.t_health is None:
+        while not self._stop.is_set() and not self._probe.is_set() and self.t_health is None:
             try:
                 with urllib.request.urlopen(url, timeout=1) as r:
                     if r.status == 200:
@@ -153,8 +163,10 @@ class Daemon:
         raise RuntimeError("daemon not ready in %ss:\n%s" % (timeout, "\n".join(self.lines[-30:])))
 
     def settle(self, seconds):
-        """Gives signals that arrive a little after the first one time to show up."""
+        """Gives signals that arrive a little after the first one time to show up, then stops polling
+        the health endpoint (an idle measurement must not count our own requests)."""
         time.sleep(seconds)
+        self._probe.set()
 
     def stop(self, timeout=30):
         self._stop.set()
@@ -199,8 +211,16 @@ def percentile(values, p):
 
 
 def machine_note():
+    """Cores, load and CPU pressure: figures taken on a busy machine say so."""
     load = os.getloadavg()
-    return f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    note = f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    try:
+        with open("/proc/pressure/cpu") as f:
+            some = f.readline().split()
+        note += f", CPU pressure {some[1].split('=')[1]} % (tasks waiting for a CPU, last 10 s)"
+    except (OSError, IndexError):
+        pass
+    return note
 
 
 def median(values):

@@ -38,7 +38,7 @@ def main():
     ap.add_argument("--log", help="keep the daemon's output in this file")
     a = ap.parse_args()
     jar = os.path.abspath(a.jar)
-    pb.require_jar(jar)
+    jar = pb.require_jar(jar)
     env = dict(kv.split("=", 1) for kv in a.env)
     flags = pb.SERVICE_FLAGS if a.flags == "service" else []
     if a.flags == "service":
@@ -47,6 +47,7 @@ def main():
     d = pb.Daemon(jar, flags, env, keep_log=a.log).start()
     try:
         t_ready, signal = d.wait_ready(120)
+        d.settle(1)
         pid = d.proc.pid
         start_ticks = pb.proc_cpu_ticks(pid)
         t0 = time.monotonic()
@@ -63,6 +64,9 @@ def main():
             if now >= end or d.proc.poll() is not None:
                 break
             time.sleep(min(a.every, max(0.0, end - now)))
+        if d.proc.poll() is not None:
+            sys.exit(f"  the daemon died after {time.monotonic() - t0:.0f} s (exit {d.proc.returncode}):\n"
+                     + "\n".join(d.lines[-10:]))
         wall = time.monotonic() - t0
         ticks = pb.proc_cpu_ticks(pid) - start_ticks
         rss_mb = pb.proc_rss_kb(pid) / 1024

@@ -85,7 +85,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work directory (log, history, lateness file)")
     a = ap.parse_args()
     jar = os.path.abspath(a.jar)
-    pb.require_jar(jar)
+    jar = pb.require_jar(jar)
     work = tempfile.mkdtemp(prefix="pulse-bench-lateness-")
     plugin = build_plugin(jar, work)
     lateness_file = os.path.join(work, "lateness.txt")
@@ -104,6 +104,7 @@ def main():
     d.start()
     try:
         d.wait_ready(120)
+        d.settle(0.5)
         ready_line = next((l for l in d.lines if pb.READY_LINE in l), "")
         print(f"  {ready_line[ready_line.find(pb.READY_LINE):].split(';')[0]}")
         # The window: whole seconds, starting two seconds after ready so every trigger is in place.
@@ -113,6 +114,9 @@ def main():
         ticks0 = pb.proc_cpu_ticks(d.proc.pid)
         t0 = time.monotonic()
         time.sleep(max(0.0, end_s - time.time()))
+        if d.proc.poll() is not None:
+            sys.exit(f"  the daemon died during the window (exit {d.proc.returncode}); figures would be wrong:\n"
+                     + "\n".join(d.lines[-10:]))
         cpu_pct = (pb.proc_cpu_ticks(d.proc.pid) - ticks0) / pb.CLK_TCK / (time.monotonic() - t0) * 100
         rss = pb.proc_rss_kb(d.proc.pid) / 1024
         time.sleep(3)  # let the last fires of the window start

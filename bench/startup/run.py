@@ -95,11 +95,11 @@ def main():
     ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for the daemon, e.g. to enable jobs")
     ap.add_argument("--only", default="default,service,cds")
     a = ap.parse_args()
-    jar = os.path.abspath(a.jar)
-    pb.require_jar(jar)
+    source = os.path.abspath(a.jar)
+    jar = pb.require_jar(source)
     env = dict(kv.split("=", 1) for kv in a.env)
     only = a.only.split(",")
-    print(f"Pulse start-up ({jar}; {pb.machine_note()})")
+    print(f"Pulse start-up ({source}; {pb.machine_note()})")
     print("  time from process start to the first readiness signal: READY=1 (sd_notify) > GET /api/health 200 > "
           f"'{pb.READY_LINE}' log line")
     results = []
