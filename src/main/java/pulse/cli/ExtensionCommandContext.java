@@ -12,7 +12,11 @@ import pulse.api.Settings;
 /** {@link CommandContext} for extension commands: configuration loaded on first use. */
 final class ExtensionCommandContext implements CommandContext {
   private final PulseCommand root;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /**
+   * Built on first use: building an HttpClient initializes TLS (security providers, SSLContext), about
+   * 0.2-0.5 s of start-up that {@code pulse daemon}, which never calls an extension command, would pay.
+   */
+  private HttpClient http;
 
   ExtensionCommandContext(PulseCommand root) {
     this.root = root;
@@ -38,6 +42,13 @@ final class ExtensionCommandContext implements CommandContext {
     return send(request(path).DELETE(), true);
   }
 
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    }
+    return http;
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(root.bootstrap().config().api().url().resolve(path)).timeout(DaemonClient.TIMEOUT);
   }
@@ -47,7 +58,7 @@ final class ExtensionCommandContext implements CommandContext {
       root.bootstrap().config().api().token().ifPresent(t -> b.header("Authorization", "Bearer " + t));
     }
     try {
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http().send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
