@@ -2,6 +2,7 @@ package pulse.api;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A job family's hooks into the daemon beyond runs, discovered with {@link java.util.ServiceLoader}
@@ -36,6 +37,14 @@ public interface Extension {
    */
   default List<String> validate(Settings settings) {
     return List.of();
+  }
+
+  /**
+   * Like {@link #validate(Settings)}, knowing the ids of every discovered job, for settings that
+   * name a job (such as a check that a job succeeded recently). The core calls this one.
+   */
+  default List<String> validate(Settings settings, Set<String> jobIds) {
+    return validate(settings);
   }
 
   /**

@@ -69,4 +69,13 @@ public interface Job {
   default List<String> preflight(Settings settings) {
     return List.of();
   }
+
+  /**
+   * What {@code pulse check} prints for this job: by default one problem per {@link #preflight}
+   * line. A job that looks at several things (such as the health checks) overrides this to list the
+   * passing ones as well. Same rules as {@link #preflight}: quick, changes nothing.
+   */
+  default List<PreflightResult> preflightResults(Settings settings) {
+    return preflight(settings).stream().map(PreflightResult::problem).toList();
+  }
 }

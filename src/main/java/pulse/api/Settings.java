@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Read-only, validated settings: the env file overlaid by the process environment. Typed getters
@@ -43,5 +44,13 @@ public interface Settings {
   /** A comma-separated value as a list of trimmed, non-empty items. */
   default List<String> list(String key) {
     return get(key).map(Durations::splitList).orElse(List.of());
+  }
+
+  /**
+   * Every key that has a value of its own (not only a default): for families whose keys the user
+   * names, such as {@code PULSE_CHECK_<NAME>}. Implementations that cannot list keys return none.
+   */
+  default Set<String> keys() {
+    return Set.of();
   }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import pulse.api.PreflightResult;
 import pulse.config.PulseConfig;
 import pulse.config.Redactor;
 import pulse.core.JobPlan;
@@ -42,17 +43,22 @@ final class CheckCommand implements Callable<Integer> {
         out.println("skip  job " + p.id() + ": " + p.disabledReason());
         continue;
       }
-      List<String> found;
+      List<PreflightResult> found;
       try {
-        found = p.job().preflight(c.settings());
+        found = p.job().preflightResults(c.settings());
       } catch (RuntimeException | LinkageError e) {
-        found = List.of("its preflight check failed: " + e);
+        found = List.of(PreflightResult.problem("its preflight check failed: " + e));
       }
-      if (found.isEmpty()) {
+      if (found.stream().allMatch(PreflightResult::ok)) {
         out.println("ok    job " + p.id() + " (" + p.schedule().text() + ")");
       }
-      for (String f : found) {
-        fail(out, problems, "job " + p.id() + ": " + Redactor.redactText(f));
+      for (PreflightResult f : found) {
+        String line = "job " + p.id() + ": " + Redactor.redactText(f.text());
+        if (f.ok()) {
+          out.println("ok    " + line);
+        } else {
+          fail(out, problems, line);
+        }
       }
     }
     out.println(problems.isEmpty() ? "all checks passed" : problems.size() + " problem(s) found");

@@ -43,7 +43,15 @@ final class DaemonCommand implements Callable<Integer> {
       telemetry.close();
       throw new UserError(ExitCodes.FAILURE, "could not start: " + e.getMessage());
     }
-    DaemonServices services = DaemonServices.start(daemon, telemetry, parent.env());
+    DaemonServices services;
+    try {
+      services = DaemonServices.start(daemon, telemetry, parent.env());
+    } catch (RuntimeException e) {
+      log.error("Pulse could not start: {}", e.getMessage());
+      daemon.close();
+      telemetry.close();
+      throw new UserError(ExitCodes.FAILURE, "could not start: " + e.getMessage());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Stopping (signal received)");

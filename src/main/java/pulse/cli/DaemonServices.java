@@ -21,7 +21,7 @@ final class DaemonServices implements AutoCloseable {
    * API answers, so {@code systemctl start} returns when Pulse can actually be used.
    */
   static DaemonServices start(Daemon daemon, Telemetry telemetry, Map<String, String> env) {
-    ApiServer api = ApiServer.start(daemon, telemetry);
+    ApiServer api = ApiServer.start(daemon, telemetry, Version.current());
     SystemdNotifier systemd = SystemdNotifier.fromEnvironment(env);
     systemd.ready("Scheduler running; API on " + api.address());
     systemd.startWatchdog(daemon::healthy);

@@ -101,7 +101,7 @@ public final class ConfigLoader {
 
     for (Extension e : extensions) {
       try {
-        problems.addAll(e.validate(settings));
+        problems.addAll(e.validate(settings, Set.copyOf(jobIds)));
       } catch (RuntimeException ex) {
         problems.add("the settings of " + e.name() + " could not be checked: " + ex.getMessage());
       }
@@ -129,7 +129,7 @@ public final class ConfigLoader {
       throw new ConfigException(problems);
     }
 
-    Redactor redactor = new Redactor(secrets(sources, known));
+    Redactor redactor = new Redactor(secrets(sources, known, key -> extensions.stream().anyMatch(e -> e.ownsKey(key))));
     ApiConfig api = new ApiConfig(host, port, settings.get(CoreSettings.API_TOKEN), maxBody, apiUrl);
     SchedulerConfig scheduler =
         new SchedulerConfig(
@@ -236,13 +236,18 @@ public final class ConfigLoader {
 
   /**
    * Every env-file value whose key is not a known non-secret setting, every value whose key names a
-   * secret (TOKEN, PASSWORD, SECRET, KEY), and every declared secret setting.
+   * secret (TOKEN, PASSWORD, SECRET, KEY), and every declared secret setting. A key an extension
+   * owns (such as PULSE_CHECK_WEB) counts as known: its value is the thing alerts must name.
    */
   static Set<String> secrets(EnvSources sources, Map<String, Setting> known) {
+    return secrets(sources, known, key -> false);
+  }
+
+  static Set<String> secrets(EnvSources sources, Map<String, Setting> known, java.util.function.Predicate<String> owned) {
     Set<String> out = new HashSet<>();
     sources.file().forEach((k, v) -> {
       Setting s = known.get(k);
-      if (s == null || s.secret() || Redactor.isSecretKey(k)) {
+      if ((s == null && !owned.test(k)) || (s != null && s.secret()) || Redactor.isSecretKey(k)) {
         out.add(v);
       }
     });
@@ -251,7 +256,28 @@ public final class ConfigLoader {
       if (Redactor.isSecretKey(k) || (s != null && s.secret())) {
         out.add(v);
       }
+      if (k.startsWith("OTEL_EXPORTER_OTLP_") && k.endsWith("HEADERS")) {
+        out.addAll(headerValues(v)); // x-honeycomb-team=KEY: the key is a secret, the name is not
+      }
     });
+    return out;
+  }
+
+  /** The values of an OTLP headers setting ({@code name=value,name2=value2}), as sent and URL-decoded. */
+  static List<String> headerValues(String headers) {
+    List<String> out = new ArrayList<>();
+    for (String pair : headers.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && eq < pair.length() - 1) {
+        String value = pair.substring(eq + 1).strip();
+        out.add(value);
+        try {
+          out.add(java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          // not URL-encoded; the raw value is masked already
+        }
+      }
+    }
     return out;
   }
 

@@ -2,6 +2,8 @@ package pulse.config;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import pulse.api.Settings;
 
 /** {@link Settings} over the merged environment, with the declared defaults filled in. */
@@ -27,6 +29,12 @@ public final class MapSettings implements Settings {
   public boolean isSet(String key) {
     String v = values.get(key);
     return v != null && !v.isBlank();
+  }
+
+  @Override
+  public Set<String> keys() {
+    return values.entrySet().stream().filter(e -> e.getValue() != null && !e.getValue().isBlank())
+        .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
   }
 
   public Map<String, String> values() {

@@ -1,6 +1,7 @@
 package pulse.core;
 
 import java.time.Clock;
+import java.util.function.BiConsumer;
 import org.quartz.JobExecutionContext;
 import org.quartz.Trigger;
 import org.quartz.Trigger.CompletedExecutionInstruction;
@@ -16,9 +17,12 @@ import org.slf4j.LoggerFactory;
 final class CoalescingListener extends TriggerListenerSupport {
   private static final Logger log = LoggerFactory.getLogger(CoalescingListener.class);
   private final Clock clock;
+  private final BiConsumer<String, String> skipped;
 
-  CoalescingListener(Clock clock) {
+  /** @param skipped told of each fire that does not run: job id and reason (the skip metric) */
+  CoalescingListener(Clock clock, BiConsumer<String, String> skipped) {
     this.clock = clock;
+    this.skipped = skipped;
   }
 
   @Override
@@ -31,6 +35,7 @@ final class CoalescingListener extends TriggerListenerSupport {
     java.util.Date next = trigger.getNextFireTime();
     boolean stale = next != null && !next.toInstant().isAfter(clock.instant());
     if (stale) {
+      skipped.accept(trigger.getJobKey().getName(), "coalesced");
       log.debug("Coalescing: skipped the fire of {} due at {}; a newer fire is due", trigger.getJobKey().getName(),
           context.getScheduledFireTime().toInstant());
     }
@@ -39,6 +44,7 @@ final class CoalescingListener extends TriggerListenerSupport {
 
   @Override
   public void triggerMisfired(Trigger trigger) {
+    skipped.accept(trigger.getJobKey().getName(), "misfire");
     log.warn("The fire of {} is later than the misfire grace (PULSE_MISFIRE_GRACE); skipped to its next fire at {}",
         trigger.getJobKey().getName(), trigger.getFireTimeAfter(java.util.Date.from(clock.instant())));
   }

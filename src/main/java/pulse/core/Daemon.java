@@ -199,6 +199,10 @@ public final class Daemon implements JobCatalog, AutoCloseable {
     return extensions;
   }
 
+  public Clock clock() {
+    return clock;
+  }
+
   public Instant startedAt() {
     return startedAt;
   }

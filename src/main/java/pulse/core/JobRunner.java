@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,7 +51,8 @@ public final class JobRunner implements AutoCloseable {
   private final JobMetrics metrics;
   private final Clock clock;
   private final Settings settings;
-  private final Instant daemonStart;
+  private volatile Instant catchUpUntil;
+  private final Set<String> owedCatchUp = ConcurrentHashMap.newKeySet();
   private final Map<String, Registered> jobs = new ConcurrentHashMap<>();
   private final Map<Long, RunContext> active = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(named("pulse-run-", true));
@@ -77,7 +79,8 @@ public final class JobRunner implements AutoCloseable {
     this.metrics = telemetry.metrics();
     this.clock = clock;
     this.settings = settings;
-    this.daemonStart = daemonStart;
+
+    this.catchUpUntil = daemonStart.minusNanos(1);
   }
 
   /** Extensions told of every run's start and end (alerting, pings). */
@@ -122,9 +125,31 @@ public final class JobRunner implements AutoCloseable {
     }
   }
 
-  /** A fire before the daemon started is a catch-up of a fire missed while it was down. */
-  public Trigger classify(Instant scheduledTime) {
-    return scheduledTime.isBefore(daemonStart) ? Trigger.CATCH_UP : Trigger.SCHEDULE;
+  /** A fire that did not start a run for a reason decided outside the runner (coalesced, misfire). */
+  void recordSkip(String jobId, String reason) {
+    metrics.recordSkip(jobId, reason);
+  }
+
+  /**
+   * The first fire of a job that missed fires while Pulse was down, if it was due before the
+   * scheduler started, is its catch-up. Start-up takes a while, so a fire that fell due during
+   * start-up may replace (coalesce) the one start-up moved the trigger to: it is the catch-up too.
+   */
+  public Trigger classify(String jobId, Instant scheduledTime) {
+    if (!scheduledTime.isAfter(catchUpUntil) && owedCatchUp.remove(jobId)) {
+      return Trigger.CATCH_UP;
+    }
+    return Trigger.SCHEDULE;
+  }
+
+  /** Set by the scheduler at start-up: {@code jobId} missed fires while Pulse was down. */
+  void owesCatchUp(String jobId) {
+    owedCatchUp.add(jobId);
+  }
+
+  /** Set by the scheduler just before it starts firing. */
+  void catchUpUntil(Instant startTime) {
+    this.catchUpUntil = startTime;
   }
 
   private long start(Registered r, Trigger trigger, Instant scheduled) {
@@ -132,23 +157,28 @@ public final class JobRunner implements AutoCloseable {
     Instant startedAt = clock.instant();
     Duration lateness = trigger == Trigger.MANUAL || startedAt.isBefore(scheduled) ? Duration.ZERO : Duration.between(scheduled, startedAt);
     Span span = RunSpan.start(telemetry.tracer(), id, trigger.label(), scheduled, lateness);
+    if (trigger != Trigger.MANUAL) {
+      metrics.recordLateness(id, lateness);
+    }
     long runId;
     try {
-      runId = history.begin(new NewRun(id, trigger.label(), scheduled, startedAt, span.getSpanContext().getTraceId()));
+      runId = history.begin(new NewRun(id, trigger.label(), scheduled, startedAt, traceId(span)));
     } catch (RuntimeException e) {
-      RunSpan.end(span, Outcome.FAILED.label(), e, Map.of());
+      RunSpan.end(span, Outcome.FAILED.label(), true, e.getClass().getName(), e.getMessage(), e);
       throw e;
     }
     span.setAttribute("pulse.run.id", runId);
     RunContext ctx = new RunContext(id, runId, settings, clock, span, trigger, scheduled, startedAt, r.timeout);
     active.put(runId, ctx);
-    log.debug("Run {} of {} started ({}, {} late)", runId, id, trigger.label(), Durations.format(lateness));
-    workers.execute(() -> execute(r, ctx, lateness));
+    try (Scope ignored = span.makeCurrent()) { // the line carries the run's trace id
+      log.debug("Run {} of {} started ({}, {} late)", runId, id, trigger.label(), Durations.format(lateness));
+    }
+    workers.execute(() -> execute(r, ctx));
     timers.schedule(() -> timeout(ctx), r.timeout.toMillis(), TimeUnit.MILLISECONDS);
     return runId;
   }
 
-  private void execute(Registered r, RunContext ctx, Duration lateness) {
+  private void execute(Registered r, RunContext ctx) {
     ctx.thread = Thread.currentThread();
     Thread.currentThread().setName("pulse-run-" + ctx.jobId() + "-" + ctx.runId());
     Outcome outcome;
@@ -161,7 +191,7 @@ public final class JobRunner implements AutoCloseable {
       r.job.run(ctx);
       outcome = ctx.partialWarning() != null ? Outcome.PARTIAL : Outcome.SUCCESS;
     } catch (VirtualMachineError e) {
-      finish(ctx, Outcome.FAILED, e, lateness);
+      finish(ctx, Outcome.FAILED, e);
       throw e;
     } catch (Throwable t) {
       CancelReason reason = ctx.cancelReason();
@@ -177,7 +207,7 @@ public final class JobRunner implements AutoCloseable {
       Thread.currentThread().setName("pulse-run-idle");
     }
     try {
-      finish(ctx, outcome, error, lateness);
+      finish(ctx, outcome, error);
     } finally {
       active.remove(ctx.runId());
       r.running.set(false);
@@ -201,14 +231,14 @@ public final class JobRunner implements AutoCloseable {
     log.warn("Run {} of {} passed its timeout of {}; asking it to stop.", ctx.runId(), ctx.jobId(), Durations.format(ctx.timeout()));
     timers.schedule(() -> {
       if (active.containsKey(ctx.runId())) {
-        finish(ctx, Outcome.TIMEOUT, null, Duration.ZERO);
+        finish(ctx, Outcome.TIMEOUT, null);
         log.error("Run {} of {} did not stop within {} of being cancelled; recorded as timed out. Its thread is"
             + " left running and the next fire is skipped until it ends.", ctx.runId(), ctx.jobId(), Durations.format(CANCEL_WAIT));
       }
     }, CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void finish(RunContext ctx, Outcome outcome, Throwable error, Duration lateness) {
+  private void finish(RunContext ctx, Outcome outcome, Throwable error) {
     if (!ctx.markFinished()) {
       return;
     }
@@ -237,18 +267,21 @@ public final class JobRunner implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("Could not record the end of run {} of {}: {}", ctx.runId(), ctx.jobId(), e.getMessage(), e);
     }
-    metrics.recordRun(ctx.jobId(), outcome.label(), took, lateness);
+    metrics.recordRun(ctx.jobId(), outcome.label(), took);
     if (outcome == Outcome.SUCCESS || outcome == Outcome.PARTIAL) {
       metrics.recordSuccess(ctx.jobId(), ended);
     }
-    logEnd(ctx, outcome, error, message, took);
-    RunSpan.end(ctx.span(), outcome.label(), outcome == Outcome.FAILED ? error : null, ctx.summarySnapshot());
+    // Current span: the end line carries the run's trace id (finish may run on the timeout thread).
+    try (Scope ignored = ctx.span().makeCurrent()) {
+      logEnd(ctx, outcome, error, message, took);
+    }
+    RunSpan.end(ctx.span(), outcome.label(), outcome.isFailure(), type, message, outcome == Outcome.FAILED ? error : null);
     notify(event(ctx, outcome, message, output, ended), false);
   }
 
   private static RunEvent event(RunContext ctx, Outcome outcome, String message, String output, Instant ended) {
     return new RunEvent(ctx.jobId(), ctx.runId(), ctx.trigger(), ctx.scheduledTime(), ctx.startedAt(), ended,
-        outcome.label(), outcome.isFailure(), message, output, ctx.span().getSpanContext().getTraceId());
+        outcome.label(), outcome.isFailure(), message, output, traceId(ctx.span()));
   }
 
   /** Observer code is extension code: it may throw, and must not change the run's outcome. */
@@ -310,7 +343,7 @@ public final class JobRunner implements AutoCloseable {
       }
     }
     for (RunContext c : active.values()) {
-      finish(c, Outcome.INTERRUPTED, null, Duration.ZERO);
+      finish(c, Outcome.INTERRUPTED, null);
     }
     workers.shutdownNow();
     timers.shutdownNow();
@@ -328,5 +361,10 @@ public final class JobRunner implements AutoCloseable {
       t.setDaemon(daemon);
       return t;
     };
+  }
+
+  /** Null without telemetry: an all-zero id would link to no trace. */
+  private static String traceId(io.opentelemetry.api.trace.Span span) {
+    return span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
   }
 }

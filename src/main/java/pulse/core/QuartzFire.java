@@ -20,6 +20,6 @@ final class QuartzFire implements Job {
   public void execute(JobExecutionContext context) {
     String jobId = context.getMergedJobDataMap().getString(JOB_ID);
     java.time.Instant due = context.getScheduledFireTime().toInstant();
-    runner.fire(jobId, runner.classify(due), due);
+    runner.fire(jobId, runner.classify(jobId, due), due);
   }
 }

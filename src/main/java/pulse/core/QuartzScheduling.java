@@ -56,6 +56,7 @@ final class QuartzScheduling implements AutoCloseable {
   private final Scheduler scheduler;
   private final SchedulerConfig config;
   private final Clock clock;
+  private final JobRunner runner;
 
   /** A job to schedule. */
   record Planned(String jobId, Schedule schedule) {}
@@ -63,6 +64,7 @@ final class QuartzScheduling implements AutoCloseable {
   QuartzScheduling(DataSource dataSource, SchedulerConfig config, JobRunner runner, Clock clock) {
     this.config = config;
     this.clock = clock;
+    this.runner = runner;
     String dsName = "pulse-" + DATA_SOURCES.incrementAndGet();
     DBConnectionManager.getInstance().addConnectionProvider(dsName, new Provider(dataSource));
     Properties p = new Properties();
@@ -85,7 +87,7 @@ final class QuartzScheduling implements AutoCloseable {
       scheduler = new StdSchedulerFactory(p).getScheduler();
       QuartzFire fire = new QuartzFire(runner);
       scheduler.setJobFactory((bundle, s) -> fire);
-      scheduler.getListenerManager().addTriggerListener(new CoalescingListener(clock));
+      scheduler.getListenerManager().addTriggerListener(new CoalescingListener(clock, runner::recordSkip));
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot create the Quartz scheduler: " + e.getMessage(), e);
     }
@@ -138,6 +140,7 @@ final class QuartzScheduling implements AutoCloseable {
     Optional<Instant> newest = newestFire(p.schedule(), existing, next.isAfter(graceStart) ? next : graceStart, now);
     String signature = existing.getJobDataMap().getString(SIGNATURE);
     if (newest.isPresent()) {
+      runner.owesCatchUp(p.jobId());
       log.info("{} missed fires while Pulse was down (first due {}); running it once now for the fire due {}",
           p.jobId(), next, newest.get());
       scheduler.rescheduleJob(existing.getKey(), trigger(p, newest.get(), signature));
@@ -214,6 +217,7 @@ final class QuartzScheduling implements AutoCloseable {
   }
 
   void start() throws SchedulerException {
+    runner.catchUpUntil(clock.instant());
     scheduler.start();
   }
 

@@ -43,8 +43,8 @@ public final class JdbcRunHistory implements RunHistory {
         PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
       ps.setString(1, run.jobId());
       ps.setString(2, run.trigger());
-      ps.setTimestamp(3, Timestamp.from(run.scheduledAt()));
-      ps.setTimestamp(4, Timestamp.from(run.startedAt()));
+      ps.setTimestamp(3, ts(run.scheduledAt()));
+      ps.setTimestamp(4, ts(run.startedAt()));
       ps.setString(5, Outcome.RUNNING.label());
       ps.setString(6, run.traceId());
       ps.executeUpdate();
@@ -64,7 +64,7 @@ public final class JdbcRunHistory implements RunHistory {
             + " summary = ? WHERE id = ?";
     try (Connection c = ds.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setTimestamp(1, Timestamp.from(r.endedAt()));
+      ps.setTimestamp(1, ts(r.endedAt()));
       ps.setString(2, r.outcome().label());
       ps.setString(3, head(r.errorType(), 300));
       ps.setString(4, head(r.errorMessage(), MAX_ERROR_MESSAGE));
@@ -141,14 +141,14 @@ public final class JdbcRunHistory implements RunHistory {
   public int interruptAbandoned(Instant endedAt, String message) {
     return update(
         "UPDATE pulse_runs SET outcome = ?, ended_at = ?, error_type = ?, error_message = ? WHERE outcome = ?",
-        List.of(Outcome.INTERRUPTED.label(), Timestamp.from(endedAt), "DaemonStopped", message, Outcome.RUNNING.label()));
+        List.of(Outcome.INTERRUPTED.label(), ts(endedAt), "DaemonStopped", message, Outcome.RUNNING.label()));
   }
 
   @Override
   public int deleteStartedBefore(Instant cutoff) {
     return update(
         "DELETE FROM pulse_runs WHERE started_at < ? AND outcome <> ?",
-        List.of(Timestamp.from(cutoff), Outcome.RUNNING.label()));
+        List.of(ts(cutoff), Outcome.RUNNING.label()));
   }
 
   private int update(String sql, List<Object> args) {
@@ -229,5 +229,10 @@ public final class JdbcRunHistory implements RunHistory {
 
   private static StoreException fail(String what, SQLException e) {
     return new StoreException("could not " + what + ": " + e.getMessage(), e);
+  }
+
+  /** Truncated, not rounded, to the column's microseconds: the stored time is never later than the real one. */
+  private static Timestamp ts(java.time.Instant t) {
+    return Timestamp.from(t.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 }

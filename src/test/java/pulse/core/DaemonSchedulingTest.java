@@ -54,8 +54,9 @@ class DaemonSchedulingTest {
       List<RunRecord> catchUps = runs(d, "tick").stream().filter(r -> r.trigger().equals("catch-up")).toList();
       assertThat(catchUps).hasSize(1);
       RunRecord c = catchUps.get(0);
-      assertThat(c.scheduledAt()).isBefore(restart).isAfter(restart.minusSeconds(3));
-      assertThat(c.startedAt()).isBefore(restart.plusSeconds(2));
+      // the newest missed fire, or one that fell due during start-up and replaced it
+      assertThat(c.scheduledAt()).isAfter(restart.minusSeconds(3)).isBeforeOrEqualTo(c.startedAt());
+      assertThat(c.startedAt()).isBefore(restart.plusSeconds(5));
       assertThat(job.runs.size() - before).isLessThanOrEqualTo(2); // the catch-up, perhaps one regular fire
     }
   }

@@ -99,7 +99,6 @@ class HelloJobExampleIT {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("enabled when the HTTP API lands on main (same session)")
   void theDaemonLoadsThePluginSchedulesItAndRunsItOnRequest() throws Exception {
     Map<String, String> env = Map.of("PULSE_API_TOKEN", TOKEN, "HELLO_GREETING", GREETING,
         "PULSE_JOB_HELLO_SCHEDULE", "every 2s");

@@ -73,12 +73,33 @@ public final class DaemonProcess implements AutoCloseable {
 
   /** Starts the daemon and waits until its API answers. */
   public DaemonProcess start() throws IOException {
-    process = command("daemon").redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    launch();
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
       if (!process.isAlive()) {
         throw new IllegalStateException("daemon exited with " + process.exitValue() + ":\n" + output());
       }
       return healthy();
+    });
+    return this;
+  }
+
+  /** Starts the daemon without waiting for anything: for tests that watch it start (sd_notify). */
+  public DaemonProcess launch() throws IOException {
+    process = command("daemon").redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return this;
+  }
+
+  /**
+   * Starts the daemon and waits for its "Scheduler running" log line only, for tests that do not
+   * use the HTTP API.
+   */
+  public DaemonProcess startWithoutApi() throws IOException {
+    process = command("daemon").redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("daemon exited with " + process.exitValue() + ":\n" + output());
+      }
+      return output().contains("Scheduler running");
     });
     return this;
   }

@@ -7,13 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import pulse.itjobs.CrashJob;
 import pulse.itjobs.FailJob;
 import pulse.itjobs.SleepJob;
 import pulse.itjobs.TickJob;
 
 /** Packs the compiled jobs of {@code pulse.itjobs} into a plugin jar, as a user's plugin would be. */
 public final class TestPluginJar {
-  private static final Class<?>[] JOBS = {TickJob.class, SleepJob.class, FailJob.class};
+  private static final Class<?>[] JOBS = {TickJob.class, SleepJob.class, FailJob.class, CrashJob.class};
 
   private TestPluginJar() {}
 

@@ -36,6 +36,7 @@ public final class Subprocess {
   private Consumer<String> stderr = line -> {};
   private int tailLines = DEFAULT_TAIL_LINES;
   private byte[] stdin;
+  private Consumer<ProcessHandle> onStart = h -> {};
 
   /** How the command ended. */
   public enum End {
@@ -123,6 +124,12 @@ public final class Subprocess {
     return this;
   }
 
+  /** Called with the started process (its pid), before the command's output is read. */
+  public Subprocess onStart(Consumer<ProcessHandle> c) {
+    this.onStart = Objects.requireNonNull(c);
+    return this;
+  }
+
   public Subprocess stdin(String text) {
     this.stdin = text.getBytes(StandardCharsets.UTF_8);
     return this;
@@ -148,6 +155,11 @@ public final class Subprocess {
     } catch (IOException e) {
       throw new IOException("cannot run " + argv.get(0) + ": " + e.getMessage()
           + " (is it installed and on PATH?)", e);
+    }
+    try {
+      onStart.accept(p.toHandle());
+    } catch (RuntimeException e) {
+      // an observer's bug must not leave the process unattended
     }
     Tail out = new Tail(tailLines);
     Tail err = new Tail(tailLines);
@@ -187,33 +199,57 @@ public final class Subprocess {
     return new Result(end, p.exitValue(), out.lines(), err.lines(), Duration.ofNanos(System.nanoTime() - start));
   }
 
-  /** SIGINT, wait up to the grace, then SIGKILL the process and its children. */
+  /**
+   * SIGINT, wait up to the grace, then SIGKILL the process and its children. A pending interrupt
+   * (the runner cancels a run with a flag and an interrupt) must not cut the grace short: restic
+   * killed right after SIGINT leaves its lock behind. The interrupt is restored afterwards.
+   */
   private void stop(Process p) {
-    signal(p.pid(), "INT");
+    boolean interrupted = Thread.interrupted();
     try {
-      if (p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      signal(p.pid(), "INT");
+      if (waitUninterruptibly(p, grace)) {
         return;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      waitUninterruptibly(p, Duration.ofSeconds(5));
+    } finally {
+      if (interrupted || Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+      }
     }
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+  }
+
+  /** Waits for the process to end; an interrupt meanwhile is remembered and restored, not obeyed. */
+  private static boolean waitUninterruptibly(Process p, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    boolean interrupted = false;
     try {
-      p.waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return !p.isAlive();
+        }
+        try {
+          return p.waitFor(left, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
   /** Java can only send SIGTERM and SIGKILL itself; kill(1) sends the rest. */
   static void signal(long pid, String signal) {
     try {
-      new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).start().waitFor(5, TimeUnit.SECONDS);
+      waitUninterruptibly(new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).start(), Duration.ofSeconds(5));
     } catch (IOException e) {
       // no kill(1): fall through to SIGKILL after the grace
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
