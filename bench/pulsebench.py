@@ -149,13 +149,19 @@ class Daemon:
         except (OSError, ValueError):
             pass
 
-    def wait_ready(self, timeout=60, want=("ready", "health", "log")):
-        """Waits for the first of the wanted signals; returns (seconds, signal name) or raises."""
+    def wait_ready(self, timeout=60, fallback_after=3.0):
+        """Waits for READY=1; returns (seconds, signal name) or raises.
+
+        Falls back to the health answer, then the log line, only when READY=1 has not come
+        `fallback_after` seconds after them (a build without sd_notify)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for name in want:
+            if self.t_ready is not None:
+                return self.t_ready, "ready"
+            now = time.monotonic() - self.t0
+            for name in ("health", "log"):
                 t = getattr(self, "t_" + name)
-                if t is not None:
+                if t is not None and now - t >= fallback_after:
                     return t, name
             if self.proc.poll() is not None:
                 raise RuntimeError(f"daemon exited with {self.proc.returncode}:\n" + "\n".join(self.lines[-30:]))
