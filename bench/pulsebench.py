@@ -231,3 +231,31 @@ def machine_note():
 
 def median(values):
     return statistics.median(values)
+
+
+def train_cds(jar, flags, env, archive, command):
+    """One training run with -XX:ArchiveClassesAtExit writes the archive: a daemon started and
+    stopped cleanly, or a one-shot command such as `check` (what a package's install script can run)."""
+    if os.path.exists(archive):
+        os.unlink(archive)
+    train = flags + [f"-XX:ArchiveClassesAtExit={archive}"]
+    if command == "daemon":
+        d = Daemon(jar, train, env)
+        d.start()
+        try:
+            d.wait_ready(120)
+            time.sleep(2)
+        finally:
+            rc = d.stop(60)
+            d.cleanup()
+        tail = d.lines[-20:]
+    else:
+        work = tempfile.mkdtemp(prefix="pulse-bench-cds-train-")
+        r = subprocess.run([java(), *train, "-jar", jar, command], cwd=work, capture_output=True, text=True,
+                           env=clean_env({**env, "PULSE_STATE_DIR": os.path.join(work, "state"),
+                                             "PULSE_API_PORT": str(free_port())}))
+        rc, tail = r.returncode, (r.stdout + r.stderr).splitlines()[-20:]
+        shutil.rmtree(work, ignore_errors=True)
+    if not os.path.exists(archive):
+        sys.exit(f"CDS training run ({command}) exited {rc} without writing {archive}:\n" + "\n".join(tail))
+    return os.path.getsize(archive)
