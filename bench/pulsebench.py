@@ -149,13 +149,19 @@ class Daemon:
         except (OSError, ValueError):
             pass
 
-    def wait_ready(self, timeout=60, want=("ready", "health", "log")):
-        """Waits for the first of the wanted signals; returns (seconds, signal name) or raises."""
+    def wait_ready(self, timeout=60, fallback_after=3.0):
+        """Waits for READY=1; returns (seconds, signal name) or raises.
+
+        Falls back to the health answer, then the log line, only when READY=1 has not come
+        `fallback_after` seconds after them (a build without sd_notify)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for name in want:
+            if self.t_ready is not None:
+                return self.t_ready, "ready"
+            now = time.monotonic() - self.t0
+            for name in ("health", "log"):
                 t = getattr(self, "t_" + name)
-                if t is not None:
+                if t is not None and now - t >= fallback_after:
                     return t, name
             if self.proc.poll() is not None:
                 raise RuntimeError(f"daemon exited with {self.proc.returncode}:\n" + "\n".join(self.lines[-30:]))
@@ -225,3 +231,31 @@ def machine_note():
 
 def median(values):
     return statistics.median(values)
+
+
+def train_cds(jar, flags, env, archive, command):
+    """One training run with -XX:ArchiveClassesAtExit writes the archive: a daemon started and
+    stopped cleanly, or a one-shot command such as `check` (what a package's install script can run)."""
+    if os.path.exists(archive):
+        os.unlink(archive)
+    train = flags + [f"-XX:ArchiveClassesAtExit={archive}"]
+    if command == "daemon":
+        d = Daemon(jar, train, env)
+        d.start()
+        try:
+            d.wait_ready(120)
+            time.sleep(2)
+        finally:
+            rc = d.stop(60)
+            d.cleanup()
+        tail = d.lines[-20:]
+    else:
+        work = tempfile.mkdtemp(prefix="pulse-bench-cds-train-")
+        r = subprocess.run([java(), *train, "-jar", jar, command], cwd=work, capture_output=True, text=True,
+                           env=clean_env({**env, "PULSE_STATE_DIR": os.path.join(work, "state"),
+                                             "PULSE_API_PORT": str(free_port())}))
+        rc, tail = r.returncode, (r.stdout + r.stderr).splitlines()[-20:]
+        shutil.rmtree(work, ignore_errors=True)
+    if not os.path.exists(archive):
+        sys.exit(f"CDS training run ({command}) exited {rc} without writing {archive}:\n" + "\n".join(tail))
+    return os.path.getsize(archive)

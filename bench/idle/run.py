@@ -5,12 +5,13 @@ Samples VmRSS from /proc/<pid>/status and utime+stime from /proc/<pid>/stat ever
 Prints RSS after the idle period (target <= 100 MB) and CPU as % of one core over the period, counted
 from readiness (target <= 0.2 %). Start-up CPU is printed apart.
 
-Usage: bench/idle/run.py [--minutes 5] [--flags service|default] [--env KEY=VALUE ...] [--jar ...]
+Usage: bench/idle/run.py [--minutes 5] [--flags service|default] [--cds] [--env KEY=VALUE ...] [--jar ...]
 """
 
 import argparse
 import os
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -36,6 +37,8 @@ def main():
     ap.add_argument("--jar", default=pb.JAR)
     ap.add_argument("--env", action="append", default=[])
     ap.add_argument("--log", help="keep the daemon's output in this file")
+    ap.add_argument("--cds", action="store_true", help="as pulse.service runs it: with a class-data-sharing archive"
+                    " from one training run of the daemon")
     a = ap.parse_args()
     jar = os.path.abspath(a.jar)
     jar = pb.require_jar(jar)
@@ -43,7 +46,12 @@ def main():
     flags = pb.SERVICE_FLAGS if a.flags == "service" else []
     if a.flags == "service":
         env = {**pb.SERVICE_ENV, **env}
-    print(f"Pulse idle footprint, {a.flags} flags, {a.minutes:g} min ({pb.machine_note()})")
+    if a.cds:
+        archive = os.path.join(tempfile.mkdtemp(prefix="pulse-bench-cds-"), "pulse.jsa")
+        pb.train_cds(jar, flags, env, archive, "daemon")
+        flags = flags + [f"-XX:SharedArchiveFile={archive}"]
+    print(f"Pulse idle footprint, {a.flags} flags{' + CDS archive' if a.cds else ''}, {a.minutes:g} min"
+          f" ({pb.machine_note()})")
     d = pb.Daemon(jar, flags, env, keep_log=a.log).start()
     try:
         t_ready, signal = d.wait_ready(120)

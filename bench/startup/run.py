@@ -11,6 +11,7 @@ apart:
 Target (issue 2): median <= 1.5 s with every built-in job registered.
 
 Usage: bench/startup/run.py [--runs N] [--jar target/pulse.jar] [--env KEY=VALUE ...] [--only default,service,cds]
+                            [--cds-train daemon|check]
 """
 
 import argparse
@@ -57,23 +58,6 @@ def measure(name, jar, flags, env, runs):
             "others": others, "jobs": jobs_line}
 
 
-def train_cds(jar, flags, env, archive):
-    """One daemon start and clean stop with -XX:ArchiveClassesAtExit writes the archive."""
-    if os.path.exists(archive):
-        os.unlink(archive)
-    d = pb.Daemon(jar, flags + [f"-XX:ArchiveClassesAtExit={archive}"], env)
-    d.start()
-    try:
-        d.wait_ready(120)
-        time.sleep(2)
-    finally:
-        rc = d.stop(60)
-        d.cleanup()
-    if not os.path.exists(archive):
-        sys.exit(f"CDS training run exited {rc} without writing {archive}:\n" + "\n".join(d.lines[-20:]))
-    return os.path.getsize(archive)
-
-
 def report(r):
     t = r["times"]
     med = pb.median(t)
@@ -94,6 +78,8 @@ def main():
     ap.add_argument("--jar", default=pb.JAR)
     ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for the daemon, e.g. to enable jobs")
     ap.add_argument("--only", default="default,service,cds")
+    ap.add_argument("--cds-train", default="daemon", help="what the CDS training run runs: daemon (default) or a"
+                    " one-shot command such as check")
     a = ap.parse_args()
     source = os.path.abspath(a.jar)
     jar = pb.require_jar(source)
@@ -110,8 +96,9 @@ def main():
         results.append(measure("service", jar, pb.SERVICE_FLAGS, service_env, a.runs))
     if "cds" in only:
         archive = os.path.join(tempfile.mkdtemp(prefix="pulse-bench-cds-"), "pulse.jsa")
-        size = train_cds(jar, pb.SERVICE_FLAGS, service_env, archive)
-        print(f"  cds archive: {size / 1048576:.1f} MiB from one training run (-XX:ArchiveClassesAtExit)")
+        size = pb.train_cds(jar, pb.SERVICE_FLAGS, service_env, archive, a.cds_train)
+        print(f"  cds archive: {size / 1048576:.1f} MiB from one training run of '{a.cds_train}'"
+              " (-XX:ArchiveClassesAtExit)")
         results.append(measure("cds", jar, pb.SERVICE_FLAGS + [f"-XX:SharedArchiveFile={archive}"], service_env, a.runs))
         os.unlink(archive)
     if results:

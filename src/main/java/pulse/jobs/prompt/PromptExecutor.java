@@ -129,6 +129,10 @@ final class PromptExecutor implements AutoCloseable {
       if (due.isPresent()) {
         // never 0: a due pulse another executor claimed first must not make this loop spin
         wait = Math.max(5, Math.min(wait, Duration.between(clock.instant(), due.get()).toMillis()));
+      } else if (running.isEmpty()) {
+        // Nothing waiting, nothing running: a new pulse wakes this thread, so only the lease reclaim
+        // has a deadline. Polling an empty queue every second was most of the daemon's idle CPU.
+        wait = Math.max(wait, Duration.between(clock.instant(), nextReclaim).toMillis());
       }
     }
     return wait;
