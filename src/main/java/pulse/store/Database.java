@@ -47,7 +47,7 @@ public final class Database implements AutoCloseable {
     // interrupted during file I/O (h2database#227), and the runner interrupts runs on timeout and
     // shutdown. The async file system survives that; same pwrite per commit, so the same durability.
     String url =
-        "jdbc:h2:async:" + stateDir.resolve(FILE_NAME) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+        "jdbc:h2:async:" + stateDir.resolve(FILE_NAME) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128";
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "pulse", "");
     pool.setMaxConnections(DEFAULT_MAX_CONNECTIONS);
     Database db = new Database(pool, url);
