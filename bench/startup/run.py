@@ -86,8 +86,8 @@ def main():
     env = dict(kv.split("=", 1) for kv in a.env)
     only = a.only.split(",")
     print(f"Pulse start-up ({source}; {pb.machine_note()})")
-    print("  time from process start to the first readiness signal: READY=1 (sd_notify) > GET /api/health 200 > "
-          f"'{pb.READY_LINE}' log line")
+    print("  time from process start to READY=1 on NOTIFY_SOCKET (a build without sd_notify: the first 200 from "
+          f"GET /api/health, else the '{pb.READY_LINE}' log line)")
     results = []
     if "default" in only:
         results.append(measure("default", jar, [], env, a.runs))
