@@ -117,8 +117,10 @@ if $real_install; then
   chown pulse:pulse "$etc/pulse.env"
 fi
 
-# Class-data sharing: a training run as pulse, in an empty scratch state, records the classes Pulse
-# loads; the unit maps them at start (-Xshare:auto ignores a missing or stale archive).
+# Class-data sharing: a training run of the daemon as pulse, in an empty scratch state on a port
+# the system picks, records the classes Pulse loads up to READY; the unit maps them at start
+# (-Xshare:auto ignores a missing or stale archive). Training on `daemon`, not on a short command:
+# only the daemon's own start-up classes make the archive worth having.
 install -d -m 0700 "$state"
 rm -f "$state/pulse.jsa"
 if $real_install; then
@@ -126,9 +128,19 @@ if $real_install; then
   if [[ -x /usr/bin/java ]]; then
     scratch="$(mktemp -d)"
     chown pulse:pulse "$scratch"
-    if (cd "$scratch" && runuser -u pulse -- env -i PATH=/usr/bin:/bin PULSE_STATE_DIR="$scratch/state" \
-          /usr/bin/java "${JAVA_FLAGS[@]}" -XX:ArchiveClassesAtExit="$state/pulse.jsa" \
-          -jar "$opt/pulse.jar" check >/dev/null 2>&1) || [[ -f "$state/pulse.jsa" ]]; then
+    (cd "$scratch" && exec runuser -u pulse -- env -i PATH=/usr/bin:/bin PULSE_STATE_DIR="$scratch/state" \
+        PULSE_API_PORT=0 /usr/bin/java "${JAVA_FLAGS[@]}" -XX:ArchiveClassesAtExit="$state/pulse.jsa" \
+        -jar "$opt/pulse.jar" daemon >"$scratch/training.log" 2>&1) &
+    trainer=$!
+    for _ in $(seq 1 300); do
+      grep -q "HTTP API on" "$scratch/training.log" 2>/dev/null && break
+      kill -0 "$trainer" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -TERM "$trainer" 2>/dev/null || true # runuser passes SIGTERM on to the JVM, which dumps the archive
+    wait "$trainer" 2>/dev/null || true
+    if [[ -f "$state/pulse.jsa" ]]; then
+      chown pulse:pulse "$state/pulse.jsa"
       echo "== class-data-sharing archive $state/pulse.jsa"
     else
       echo "== no class-data-sharing archive (training run failed); Pulse starts without it"

@@ -43,6 +43,8 @@ class SystemdE2EIT {
     try (Container c = Container.boot(Container.rootfs(), src, console)) {
       Shell installed = c.exec("bash", SRC + "/packaging/install.sh", "--jar", SRC + "/pulse.jar");
       assertThat(installed.exitCode()).as(installed.output()).isZero();
+      assertThat(installed.output()).as("a training run of the daemon made the CDS archive")
+          .contains("class-data-sharing archive /var/lib/pulse/pulse.jsa");
       assertThat(c.exec("systemctl", "is-enabled", "pulse").output().trim()).isEqualTo("enabled");
       assertThat(c.sh("stat -c '%a %U' /etc/pulse/pulse.env").output().trim()).isEqualTo("600 pulse");
       Shell again = c.exec("bash", SRC + "/packaging/install.sh", "--jar", SRC + "/pulse.jar");
