@@ -35,7 +35,7 @@ public final class CoreSettings {
   public static final String DEFAULT_HISTORY_RETENTION = "30d";
   public static final String DEFAULT_MISFIRE_GRACE = "1h";
   public static final String DEFAULT_SHUTDOWN_GRACE = "20s";
-  public static final int DEFAULT_SCHEDULER_THREADS = 10;
+  public static final int DEFAULT_SCHEDULER_THREADS = 100;
   public static final String DEFAULT_LOG_LEVEL = "info";
 
   /** Per-job keys: PULSE_JOB_<ID>_SCHEDULE, _ENABLED and _TIMEOUT. */
