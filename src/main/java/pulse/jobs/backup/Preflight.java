@@ -1,6 +1,6 @@
 package pulse.jobs.backup;
 
-import java.io.File;
+import pulse.jobs.shared.Executables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,17 +59,6 @@ final class Preflight {
 
   /** A name is looked up on PATH, as ProcessBuilder does; a path must be an executable file. */
   static Optional<Path> findBinary(String binary) {
-    if (binary.contains("/")) {
-      Path p = Path.of(binary);
-      return Files.isExecutable(p) && !Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
-    }
-    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-    for (String dir : path.split(File.pathSeparator)) {
-      Path p = Path.of(dir.isEmpty() ? "." : dir, binary);
-      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return Executables.find(binary);
   }
 }

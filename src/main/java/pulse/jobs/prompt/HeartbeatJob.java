@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import pulse.api.Job;
 import pulse.api.JobContext;
 import pulse.api.Setting;
 import pulse.api.Settings;
+import pulse.jobs.shared.CommandLineWords;
+import pulse.jobs.shared.Executables;
 
 /**
  * {@code prompt-heartbeat}: every hour, schedules a pulse whose prompt depends on the time of day,
@@ -49,6 +52,24 @@ final class HeartbeatJob implements Job {
   @Override
   public List<Setting> settings() {
     return PromptSettings.ALL.stream().filter(s -> s.key().startsWith("PULSE_PROMPT_HEARTBEAT_")).toList();
+  }
+
+  /**
+   * Off until the agent command exists: on a host that does not use prompt pulses, an hourly
+   * pulse that can only fail would be noise in the journal and the alerts.
+   */
+  @Override
+  public Optional<String> unavailableReason(Settings settings) {
+    List<String> argv;
+    try {
+      argv = CommandLineWords.split(settings.get(PromptSettings.COMMAND, PromptSettings.DEFAULT_COMMAND));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // the settings check reports it
+    }
+    if (argv.isEmpty() || Executables.find(argv.get(0)).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of("needs " + PromptSettings.COMMAND + ": '" + argv.get(0) + "' is not on PATH");
   }
 
   @Override

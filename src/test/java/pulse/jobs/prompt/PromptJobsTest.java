@@ -99,6 +99,15 @@ class PromptJobsTest {
   }
 
   @Test
+  void theHeartbeatStaysOffUntilTheAgentCommandExists() {
+    HeartbeatJob job = new HeartbeatJob(null); // the reason needs only the settings
+    assertThat(job.unavailableReason(PromptTesting.settings(Map.of("PULSE_PROMPT_COMMAND", "no-such-agent-xyz --text"))))
+        .hasValue("needs PULSE_PROMPT_COMMAND: 'no-such-agent-xyz' is not on PATH");
+    assertThat(job.unavailableReason(PromptTesting.settings(Map.of("PULSE_PROMPT_COMMAND", "/bin/echo")))).isEmpty();
+    assertThat(job.unavailableReason(PromptTesting.settings(Map.of("PULSE_PROMPT_COMMAND", "sh -c")))).isEmpty();
+  }
+
+  @Test
   void partsOfTheDayHaveTheirBoundaries() {
     assertThat(HeartbeatJob.partOfDay(5)).isEqualTo("night");
     assertThat(HeartbeatJob.partOfDay(6)).isEqualTo("morning");
