@@ -1,5 +1,6 @@
 package pulse.cli;
 
+import pulse.api.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ final class JobsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Bootstrap b = parent.bootstrap();
-    Table t = new Table("ID", "SCHEDULE", "NEXT FIRE", "LAST RUN", "LAST OUTCOME", "STATUS");
+    TextTable t = new TextTable("ID", "SCHEDULE", "NEXT FIRE", "LAST RUN", "LAST OUTCOME", "STATUS");
     try {
       JsonNode jobs = Cli.client(b).get("/api/jobs");
       for (JsonNode j : jobs) {

@@ -1,5 +1,6 @@
 package pulse.cli;
 
+import pulse.api.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ final class RunsCommand implements Callable<Integer> {
       q.append("&failed=true");
     }
     JsonNode runs = Cli.client(b).get(q.toString());
-    Table t = new Table("RUN", "JOB", "TRIGGER", "STARTED", "DURATION", "OUTCOME", "ERROR");
+    TextTable t = new TextTable("RUN", "JOB", "TRIGGER", "STARTED", "DURATION", "OUTCOME", "ERROR");
     for (JsonNode r : runs) {
       t.row(r.path("id").asText(), r.path("job_id").asText(), r.path("trigger").asText(), Table.time(r.path("started_at")),
           Table.millis(r.path("duration_ms")), r.path("outcome").asText(), Table.text(r.path("error_message")));

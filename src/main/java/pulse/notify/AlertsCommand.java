@@ -1,5 +1,6 @@
 package pulse.notify;
 
+import pulse.api.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -57,8 +58,8 @@ final class AlertsCommand implements Callable<Integer> {
     return CliSupport.OK;
   }
 
-  private static CliSupport.Table table(JsonNode alerts) {
-    CliSupport.Table t = new CliSupport.Table("ID", "SOURCE", "STATE", "FAILING SINCE", "RESOLVED", "FAILURES", "LAST ERROR");
+  private static TextTable table(JsonNode alerts) {
+    TextTable t = new TextTable("ID", "SOURCE", "STATE", "FAILING SINCE", "RESOLVED", "FAILURES", "LAST ERROR");
     for (JsonNode a : alerts) {
       String state = a.path("state").asText() + (a.path("flapping").asBoolean() ? " (flapping)" : "")
           + (a.path("silenced").asBoolean() ? " (silenced)" : "");

@@ -3,8 +3,6 @@ package pulse.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import pulse.api.CommandContext;
 
 /** What the alert commands share: reading the daemon's answer, and printing a plain table. */
@@ -38,36 +36,6 @@ final class CliSupport {
     }
     code[0] = r.status() == 401 || r.status() == 403 ? CONFIG : r.status() == 503 ? UNAVAILABLE : FAILURE;
     return null;
-  }
-
-  /** A plain-text table with columns as wide as their longest cell. */
-  static final class Table {
-    private final List<String[]> rows = new ArrayList<>();
-
-    Table(String... header) {
-      rows.add(header);
-    }
-
-    void row(String... cells) {
-      rows.add(cells);
-    }
-
-    void print(PrintWriter out) {
-      int[] w = new int[rows.get(0).length];
-      for (String[] r : rows) {
-        for (int i = 0; i < r.length; i++) {
-          w[i] = Math.max(w[i], r[i].length());
-        }
-      }
-      for (String[] r : rows) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < r.length; i++) {
-          b.append(i == r.length - 1 ? r[i] : String.format("%-" + w[i] + "s  ", r[i]));
-        }
-        out.println(b.toString().stripTrailing());
-      }
-      out.flush();
-    }
   }
 
   static String text(JsonNode n, int max) {

@@ -1,5 +1,6 @@
 package pulse.notify;
 
+import pulse.api.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -57,7 +58,7 @@ final class SilenceCommand implements Callable<Integer> {
         if (all.path("silences").isEmpty()) {
           out.println("No silences in force.");
         } else {
-          CliSupport.Table t = new CliSupport.Table("ID", "SOURCE", "UNTIL", "REASON");
+          TextTable t = new TextTable("ID", "SOURCE", "UNTIL", "REASON");
           for (JsonNode s : all.path("silences")) {
             t.row(s.path("id").asText(), s.path("source").asText(), s.path("until").asText(), CliSupport.text(s.path("reason"), 80));
           }

@@ -1,5 +1,6 @@
 package pulse.jobs.backup;
 
+import pulse.api.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -76,7 +77,7 @@ final class BackupCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("restic snapshots printed something that is not JSON: " + e.getMessage());
       return FAILURE;
     }
-    print(out, rows);
+    TextTable.print(out, rows);
     out.println((rows.size() - 1) + " snapshot(s)");
     out.flush();
     return 0;
@@ -142,21 +143,5 @@ final class BackupCommand implements Callable<Integer> {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asText()));
     return String.join(",", out);
-  }
-
-  private static void print(PrintWriter out, List<String[]> rows) {
-    int[] width = new int[rows.get(0).length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        width[i] = Math.max(width[i], row[i].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder b = new StringBuilder();
-      for (int i = 0; i < row.length; i++) {
-        b.append(i == row.length - 1 ? row[i] : String.format("%-" + width[i] + "s  ", row[i]));
-      }
-      out.println(b.toString().stripTrailing());
-    }
   }
 }

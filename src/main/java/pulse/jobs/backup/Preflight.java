@@ -21,7 +21,7 @@ final class Preflight {
   static List<String> repository(Settings s) {
     List<String> out = new ArrayList<>();
     Restic restic = new Restic(s);
-    if (findBinary(restic.binary()).isEmpty()) {
+    if (Executables.find(restic.binary()).isEmpty()) {
       out.add("restic binary '" + restic.binary() + "' not found; install it (apt-get install restic) or set "
           + BackupSettings.RESTIC_BINARY + " to its path");
       return out;
@@ -55,10 +55,5 @@ final class Preflight {
     BackupSettings.excludeFile(s).filter(f -> !Files.isReadable(f)).ifPresent(f ->
         out.add(BackupSettings.EXCLUDE_FILE + "=" + f + " is not readable; create it or unset the setting"));
     return out;
-  }
-
-  /** A name is looked up on PATH, as ProcessBuilder does; a path must be an executable file. */
-  static Optional<Path> findBinary(String binary) {
-    return Executables.find(binary);
   }
 }

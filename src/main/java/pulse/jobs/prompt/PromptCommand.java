@@ -1,5 +1,6 @@
 package pulse.jobs.prompt;
 
+import pulse.api.TextTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -92,7 +93,7 @@ public final class PromptCommand {
       out().println(all ? "No pulses yet." : "No pulses pending.");
       return OK;
     }
-    print(rows);
+    TextTable.print(out(), rows);
     return OK;
   }
 
@@ -158,23 +159,6 @@ public final class PromptCommand {
     }
     spec.commandLine().getErr().println("pulse: the daemon refused: " + msg);
     return r.status() == 401 || r.status() == 403 ? CONFIG : REFUSED;
-  }
-
-  private void print(List<String[]> rows) {
-    int cols = rows.get(0).length;
-    int[] w = new int[cols];
-    for (String[] row : rows) {
-      for (int i = 0; i < cols; i++) {
-        w[i] = Math.max(w[i], row[i].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder b = new StringBuilder();
-      for (int i = 0; i < cols; i++) {
-        b.append(i == cols - 1 ? row[i] : String.format("%-" + w[i] + "s  ", row[i]));
-      }
-      out().println(b.toString().stripTrailing());
-    }
   }
 
   private static String time(JsonNode n) {

@@ -35,7 +35,7 @@ final class ResticFixture {
 
   /** Skips the test, saying why, when restic is not installed. */
   static void assumeRestic() {
-    boolean found = Preflight.findBinary("restic").isPresent();
+    boolean found = pulse.jobs.shared.Executables.find("restic").isPresent();
     if (!found) {
       System.out.println("SKIPPED: restic is not installed (apt-get install restic); backup tests need the real one");
     }
