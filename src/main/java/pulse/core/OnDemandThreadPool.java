@@ -74,7 +74,15 @@ public final class OnDemandThreadPool implements ThreadPool {
     }
   }
 
-  /** Waits, without polling, until at least one hand-over may start; returns how many may. */
+  /**
+   * Waits, without polling, until at least one hand-over may start; then answers the whole
+   * {@code threadCount}, not the permits free this instant. Quartz acquires at most that many
+   * triggers for its next batch, and it asks right after handing over a batch, while those
+   * hand-overs still hold their permits: answering the free permits would let it acquire only a few
+   * of the next second's fires, and the rest would be acquired, and fired, after they fell due. A
+   * hand-over takes milliseconds, so by the time the next batch is due its threads are free; if not,
+   * {@link #runInThread} waits for them.
+   */
   @Override
   public int blockForAvailableThreads() {
     if (shutdown) {
@@ -82,7 +90,7 @@ public final class OnDemandThreadPool implements ThreadPool {
     }
     permits.acquireUninterruptibly();
     permits.release();
-    return shutdown ? 0 : Math.max(1, permits.availablePermits());
+    return shutdown ? 0 : threadCount;
   }
 
   @Override

@@ -55,6 +55,19 @@ class OnDemandThreadPoolTest {
   }
 
   @Test
+  void whileSomeHandOversRunTheSchedulerIsToldTheWholePool() throws Exception {
+    // Quartz acquires at most this many triggers for the next batch; answering only the free permits
+    // right after a burst made it acquire a few of the next second's fires and fire the rest late.
+    OnDemandThreadPool p = pool(4);
+    CountDownLatch release = new CountDownLatch(1);
+    p.runInThread(() -> awaitQuietly(release));
+    p.runInThread(() -> awaitQuietly(release));
+    assertThat(p.blockForAvailableThreads()).isEqualTo(4);
+    release.countDown();
+    p.shutdown(true);
+  }
+
+  @Test
   void shutdownWaitsForRunningHandOversAndRefusesNewOnes() throws Exception {
     OnDemandThreadPool p = pool(2);
     AtomicInteger finished = new AtomicInteger();
