@@ -37,13 +37,14 @@ def main():
     ap.add_argument("--jar", default=pb.JAR)
     ap.add_argument("--env", action="append", default=[])
     ap.add_argument("--log", help="keep the daemon's output in this file")
+    ap.add_argument("--jvm", action="append", default=[], help="an extra JVM flag, e.g. another collector")
     ap.add_argument("--cds", action="store_true", help="as pulse.service runs it: with a class-data-sharing archive"
                     " from one training run of the daemon")
     a = ap.parse_args()
     jar = os.path.abspath(a.jar)
     jar = pb.require_jar(jar)
     env = dict(kv.split("=", 1) for kv in a.env)
-    flags = pb.SERVICE_FLAGS if a.flags == "service" else []
+    flags = (pb.SERVICE_FLAGS if a.flags == "service" else []) + a.jvm
     if a.flags == "service":
         env = {**pb.SERVICE_ENV, **env}
     if a.cds:

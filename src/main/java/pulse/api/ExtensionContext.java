@@ -18,6 +18,12 @@ public interface ExtensionContext {
   /** Pulse's own database; an extension touches only the tables its migrations made. */
   DataSource dataSource();
 
+  /**
+   * Short writes on {@link #dataSource()} that many threads make at once (one per run, per check, per
+   * request), committed together. Reads and long transactions take a connection of their own.
+   */
+  Transactions transactions();
+
   OpenTelemetry openTelemetry();
 
   /** Pulse's state directory, for files the extension keeps. */

@@ -57,7 +57,7 @@ public final class Daemon implements JobCatalog, AutoCloseable {
     this.clock = clock;
     this.startedAt = clock.instant();
     this.db = Database.openEmbedded(config.stateDir());
-    this.history = new JdbcRunHistory(db.dataSource());
+    this.history = new JdbcRunHistory(db.dataSource(), db.transactions());
     this.runner = new JobRunner(history, telemetry, clock, config.settings(), startedAt);
   }
 
@@ -122,6 +122,7 @@ public final class Daemon implements JobCatalog, AutoCloseable {
       @Override public Settings settings() { return settings; }
       @Override public Clock clock() { return clock; }
       @Override public DataSource dataSource() { return ds; }
+      @Override public pulse.api.Transactions transactions() { return db.transactions(); }
       @Override public io.opentelemetry.api.OpenTelemetry openTelemetry() { return telemetry.openTelemetry(); }
       @Override public Path stateDir() { return state; }
       @Override public java.util.Set<String> jobIds() { return java.util.Set.copyOf(runnerIds()); }

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,6 +45,12 @@ public final class JobRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   /** After a cancel, how long a run gets to stop before it is recorded as ended anyway. */
   static final Duration CANCEL_WAIT = Duration.ofSeconds(5);
+  /**
+   * The longest a fire waits for its due time. Fires come at most {@link QuartzScheduling#FIRE_AHEAD}
+   * early; the bound only keeps a caller with a far-future time (or a clock that is not the
+   * system's) from parking a thread for good.
+   */
+  static final Duration MAX_EARLY = Duration.ofSeconds(10);
 
   private final RunHistory history;
   private final Telemetry telemetry;
@@ -55,8 +61,9 @@ public final class JobRunner implements AutoCloseable {
   private final Set<String> owedCatchUp = ConcurrentHashMap.newKeySet();
   private final Map<String, Registered> jobs = new ConcurrentHashMap<>();
   private final Map<Long, RunContext> active = new ConcurrentHashMap<>();
+  private final Map<Long, Prepared> prepared = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(named("pulse-run-", true));
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(named("pulse-timeouts", true));
+  private final ScheduledThreadPoolExecutor timers = timers();
   private volatile boolean closing;
   private volatile List<Extension> observers = List.of();
 
@@ -100,14 +107,19 @@ public final class JobRunner implements AutoCloseable {
   /**
    * Starts a run unless one is going. Returns the run id, or empty when the fire was skipped.
    *
-   * @param scheduledTime when the run was due
+   * <p>Scheduled fires arrive up to {@link QuartzScheduling#FIRE_AHEAD} before they are due: the
+   * run's history row is written then, and the job starts at its due time. A fire that finds the
+   * previous run still going waits until it is due before it gives up, so fire-ahead never turns
+   * a run that ends just in time into a skipped one.
+   *
+   * @param scheduledTime when the run is due; a run never starts before it
    */
   public Optional<Long> fire(String jobId, Trigger trigger, Instant scheduledTime) {
     Registered r = jobs.get(jobId);
     if (r == null || closing) {
       return Optional.empty();
     }
-    if (!r.running.compareAndSet(false, true)) {
+    if (!r.running.compareAndSet(false, true) && !(waitUntil(scheduledTime) && r.running.compareAndSet(false, true))) {
       metrics.recordSkip(jobId, "overlap");
       if (r.overlapLogged.compareAndSet(false, true)) {
         log.warn("Skipped the {} fire of {} due at {}: its previous run is still going. Further overlapping fires"
@@ -117,7 +129,7 @@ public final class JobRunner implements AutoCloseable {
     }
     r.overlapLogged.set(false);
     try {
-      return Optional.of(start(r, trigger, scheduledTime));
+      return Optional.of(prepare(r, trigger, scheduledTime));
     } catch (RuntimeException e) {
       r.running.set(false);
       log.error("Could not start a run of {}: {}. Will try again at its next fire.", jobId, Redactor.redactText(e.getMessage()), e);
@@ -152,30 +164,117 @@ public final class JobRunner implements AutoCloseable {
     this.catchUpUntil = startTime;
   }
 
-  private long start(Registered r, Trigger trigger, Instant scheduled) {
+  /**
+   * Records the run, then has a worker start it at its due time (now, if that has passed). The row
+   * is committed before the job can start, so a run is never left out of the history, even when the
+   * daemon dies while it runs; doing that ahead of the due time keeps the commit off the start.
+   */
+  private long prepare(Registered r, Trigger trigger, Instant scheduled) {
+    Instant now = clock.instant();
+    Instant startAt = trigger == Trigger.MANUAL || !scheduled.isAfter(now) ? now : scheduled;
+    long runId = history.begin(new NewRun(r.job.id(), trigger.label(), scheduled, startAt, null));
+    Prepared p = new Prepared(r, runId, trigger, scheduled);
+    prepared.put(runId, p);
+    try {
+      workers.execute(() -> {
+        waitUntil(startAt);
+        if (closing) {
+          abandon(p);
+        } else if (prepared.remove(runId) != null) {
+          startOrFail(p);
+        }
+      });
+    } catch (RuntimeException e) { // rejected: the runner shut down meanwhile
+      abandon(p);
+    }
+    return runId;
+  }
+
+  /** A run whose history row is written and whose job has not started yet. */
+  private record Prepared(Registered registered, long runId, Trigger trigger, Instant scheduled) {}
+
+  /** On the worker, at the due time: the span and the timeout, then the job. */
+  private void startOrFail(Prepared p) {
+    Registered r = p.registered();
+    RunContext ctx;
+    try {
+      ctx = begin(p);
+    } catch (RuntimeException e) { // before the job ran: this run fails, the job's next fire is not blocked
+      log.error("Could not start run {} of {}: {}", p.runId(), r.job.id(), Redactor.redactText(e.getMessage()), e);
+      try {
+        history.finish(p.runId(), new RunResult(null, clock.instant(), Outcome.FAILED, e.getClass().getName(),
+            Redactor.redactText(String.valueOf(e.getMessage())), null, null, Map.of()));
+      } catch (RuntimeException again) {
+        log.error("Could not record that run {} of {} failed to start: {}", p.runId(), r.job.id(), again.getMessage());
+      } finally {
+        r.running.set(false);
+      }
+      return;
+    }
+    execute(r, ctx);
+  }
+
+  private RunContext begin(Prepared p) {
+    Registered r = p.registered();
     String id = r.job.id();
     Instant startedAt = clock.instant();
+    Instant scheduled = p.scheduled();
+    Trigger trigger = p.trigger();
     Duration lateness = trigger == Trigger.MANUAL || startedAt.isBefore(scheduled) ? Duration.ZERO : Duration.between(scheduled, startedAt);
     Span span = RunSpan.start(telemetry.tracer(), id, trigger.label(), scheduled, lateness);
-    if (trigger != Trigger.MANUAL) {
-      metrics.recordLateness(id, lateness);
-    }
-    long runId;
     try {
-      runId = history.begin(new NewRun(id, trigger.label(), scheduled, startedAt, traceId(span)));
+      span.setAttribute("pulse.run.id", p.runId());
+      RunContext ctx = new RunContext(id, p.runId(), settings, clock, span, trigger, scheduled, startedAt, r.timeout);
+      ctx.timeoutTimer = timers.schedule(() -> timeout(ctx), r.timeout.toMillis(), TimeUnit.MILLISECONDS);
+      active.put(p.runId(), ctx);
+      if (trigger != Trigger.MANUAL) {
+        metrics.recordLateness(id, lateness);
+      }
+      try (Scope ignored = span.makeCurrent()) { // the line carries the run's trace id
+        log.debug("Run {} of {} started ({}, {} late)", p.runId(), id, trigger.label(), Durations.format(lateness));
+      }
+      return ctx;
     } catch (RuntimeException e) {
+      active.remove(p.runId());
       RunSpan.end(span, Outcome.FAILED.label(), true, e.getClass().getName(), e.getMessage(), e);
       throw e;
     }
-    span.setAttribute("pulse.run.id", runId);
-    RunContext ctx = new RunContext(id, runId, settings, clock, span, trigger, scheduled, startedAt, r.timeout);
-    active.put(runId, ctx);
-    try (Scope ignored = span.makeCurrent()) { // the line carries the run's trace id
-      log.debug("Run {} of {} started ({}, {} late)", runId, id, trigger.label(), Durations.format(lateness));
+  }
+
+  /** A prepared run that will not start because the daemon is stopping: its row says so. */
+  private void abandon(Prepared p) {
+    if (prepared.remove(p.runId()) == null) {
+      return; // started, or abandoned by the other side
     }
-    workers.execute(() -> execute(r, ctx));
-    timers.schedule(() -> timeout(ctx), r.timeout.toMillis(), TimeUnit.MILLISECONDS);
-    return runId;
+    try {
+      history.finish(p.runId(), new RunResult(null, clock.instant(), Outcome.INTERRUPTED, "DaemonStopped",
+          "the daemon stopped before the run was due", null, null, Map.of()));
+    } catch (RuntimeException e) {
+      log.warn("Could not record that run {} of {} did not start: {}", p.runId(), p.registered().job.id(), e.getMessage());
+    } finally {
+      p.registered().running.set(false);
+    }
+  }
+
+  /**
+   * Parks until the clock reaches {@code when} (so a run never starts before its due time by the
+   * clock it is recorded with), for at most {@link #MAX_EARLY}; false if interrupted first.
+   */
+  private boolean waitUntil(Instant when) {
+    long limit = System.nanoTime() + MAX_EARLY.toNanos();
+    for (long left = Duration.between(clock.instant(), when).toNanos(); left > 0;
+        left = Duration.between(clock.instant(), when).toNanos()) {
+      long cap = limit - System.nanoTime();
+      if (cap <= 0) {
+        break;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, cap));
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
   }
 
   private void execute(Registered r, RunContext ctx) {
@@ -242,6 +341,10 @@ public final class JobRunner implements AutoCloseable {
     if (!ctx.markFinished()) {
       return;
     }
+    java.util.concurrent.Future<?> timer = ctx.timeoutTimer;
+    if (timer != null) {
+      timer.cancel(false);
+    }
     Instant ended = clock.instant();
     Duration took = Duration.between(ctx.startedAt(), ended);
     String type = null;
@@ -263,7 +366,8 @@ public final class JobRunner implements AutoCloseable {
     }
     String output = Redactor.redactText(ctx.outputText());
     try {
-      history.finish(ctx.runId(), new RunResult(ended, outcome, type, message, output, ctx.summarySnapshot()));
+      history.finish(ctx.runId(), new RunResult(ctx.startedAt(), ended, outcome, type, message, output,
+          traceId(ctx.span()), ctx.summarySnapshot()));
     } catch (RuntimeException e) {
       log.error("Could not record the end of run {} of {}: {}", ctx.runId(), ctx.jobId(), e.getMessage(), e);
     }
@@ -318,6 +422,11 @@ public final class JobRunner implements AutoCloseable {
     }
   }
 
+  /** Timeouts waiting to fire: one per run that is going. */
+  int pendingTimeouts() {
+    return timers.getQueue().size();
+  }
+
   /** Runs that are going now. */
   public List<Long> activeRuns() {
     return List.copyOf(active.keySet());
@@ -329,6 +438,7 @@ public final class JobRunner implements AutoCloseable {
    */
   public void shutdown(Duration grace) {
     closing = true;
+    List.copyOf(prepared.values()).forEach(this::abandon);
     if (!active.isEmpty()) {
       log.info("Stopping: asking {} running job(s) to stop; waiting up to {}", active.size(), Durations.format(grace));
     }
@@ -352,6 +462,17 @@ public final class JobRunner implements AutoCloseable {
   @Override
   public void close() {
     shutdown(Duration.ZERO);
+  }
+
+  /**
+   * One thread for every run's timeout. A cancelled timeout leaves the queue at once: otherwise a
+   * job that runs every second with a one-hour timeout keeps 3,600 finished runs (context, span)
+   * reachable, and they fill the old generation.
+   */
+  private static ScheduledThreadPoolExecutor timers() {
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, named("pulse-timeouts", true));
+    t.setRemoveOnCancelPolicy(true);
+    return t;
   }
 
   static ThreadFactory named(String prefix, boolean daemon) {

@@ -50,6 +50,11 @@ final class QuartzScheduling implements AutoCloseable {
   static final String GROUP = "pulse";
   /** Stored with each trigger: when it changes, the trigger is rebuilt and no catch-up is owed. */
   private static final String SIGNATURE = "pulse.signature";
+  /**
+   * How far ahead of its due time a fire is handed over ({@link FireAheadJobStore}): room for
+   * Quartz's bookkeeping and the history rows of a burst of fires, so the jobs start on time.
+   */
+  static final Duration FIRE_AHEAD = Duration.ofMillis(200);
   /** Quartz keeps a process-wide registry of data sources; each scheduler instance gets its own name. */
   private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
 
@@ -77,7 +82,8 @@ final class QuartzScheduling implements AutoCloseable {
     p.setProperty("org.quartz.threadPool.class", OnDemandThreadPool.class.getName());
     p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(config.threads()));
     p.setProperty("org.quartz.threadPool.threadNamePrefix", "pulse-quartz");
-    p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+    p.setProperty("org.quartz.jobStore.class", FireAheadJobStore.class.getName());
+    p.setProperty("org.quartz.jobStore.fireAheadMillis", String.valueOf(FIRE_AHEAD.toMillis()));
     p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
     p.setProperty("org.quartz.jobStore.dataSource", dsName);
     p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");

@@ -33,6 +33,8 @@ final class RunContext implements JobContext {
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile String partialWarning;
   volatile Thread thread;
+  /** Cancelled when the run ends, so the timer queue does not keep the run reachable. */
+  volatile java.util.concurrent.Future<?> timeoutTimer;
 
   RunContext(
       String jobId,

@@ -32,11 +32,14 @@ final class AlertEngine {
     this.wake = wake;
   }
 
-  /** Records one result. Synchronized: results of one source must not interleave their streak updates. */
-  synchronized void record(String source, boolean ok, String error, Instant at, String traceId) {
+  /**
+   * Records one result. Results of one source must not interleave their streak updates: every write
+   * of the engine is a {@link Jdbc#shared} work, and those run one after another.
+   */
+  void record(String source, boolean ok, String error, Instant at, String traceId) {
     Instant now = clock.instant();
     Instant when = at == null ? now : at;
-    boolean queued = jdbc.tx(c -> ok ? success(c, source, now) : failure(c, source, error, when, traceId, now));
+    boolean queued = jdbc.shared(c -> ok ? success(c, source, now) : failure(c, source, error, when, traceId, now));
     if (queued) {
       wake.run();
     }
@@ -119,9 +122,9 @@ final class AlertEngine {
    * Periodic work: the opening of an alert whose silence ended, reminders, and the resolution of a
    * flapping alert whose source has been quiet for a whole window (no result needs to arrive for it).
    */
-  synchronized void tick() {
+  void tick() {
     Instant now = clock.instant();
-    boolean queued = jdbc.tx(c -> {
+    boolean queued = jdbc.shared(c -> {
       boolean any = false;
       for (Alert a : AlertStore.open(c)) {
         boolean silenced = AlertStore.silenced(c, a.source(), now);
@@ -177,7 +180,7 @@ final class AlertEngine {
   void ping(String jobId, String suffix, String body) {
     config.pingUrl(jobId).ifPresent(url -> {
       Instant now = clock.instant();
-      jdbc.tx(c -> OutboxStore.enqueue(c, Channels.PING, Channels.PING + ":" + jobId,
+      jdbc.shared(c -> OutboxStore.enqueue(c, Channels.PING, Channels.PING + ":" + jobId,
           Messages.ping(url + suffix, body == null ? "" : Jdbc.cut(body, PING_BODY_MAX)), now));
       wake.run();
     });

@@ -87,7 +87,7 @@ public final class AlertsExtension implements Extension {
   @Override
   public void start(ExtensionContext context) {
     AlertConfig config = AlertConfig.from(context.settings());
-    Jdbc jdbc = new Jdbc(context.dataSource());
+    Jdbc jdbc = new Jdbc(context.dataSource(), context.transactions());
     OutboxSender[] sender = new OutboxSender[1];
     AlertEngine engine = new AlertEngine(jdbc, config, context.clock(), () -> sender[0].wake());
     sender[0] = new OutboxSender(jdbc, Channels.from(config), context.clock(), engine::tick);

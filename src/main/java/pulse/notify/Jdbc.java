@@ -10,13 +10,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import javax.sql.DataSource;
+import pulse.api.Transactions;
 
 /** Transactions and timestamp helpers for the alert tables. */
 final class Jdbc {
   private final DataSource ds;
+  private final Transactions shared;
 
-  Jdbc(DataSource ds) {
+  Jdbc(DataSource ds, Transactions shared) {
     this.ds = ds;
+    this.shared = shared;
   }
 
   @FunctionalInterface
@@ -36,6 +39,19 @@ final class Jdbc {
         c.rollback();
         throw e;
       }
+    } catch (SQLException e) {
+      throw new AlertStoreException("alert database error: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Like {@link #tx}, for the writes made once per run or check result: committed together with the
+   * other writes that arrive at the same moment (a burst of fires), serialized with every other
+   * {@code shared} work, and returns once committed.
+   */
+  <T> T shared(Work<T> work) {
+    try {
+      return shared.inTransaction(work::run);
     } catch (SQLException e) {
       throw new AlertStoreException("alert database error: " + e.getMessage(), e);
     }

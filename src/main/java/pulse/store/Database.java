@@ -10,6 +10,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
+import pulse.api.Transactions;
 
 /**
  * Pulse's database: an embedded H2 file in the state directory, pooled, migrated with Flyway. A
@@ -24,10 +25,12 @@ public final class Database implements AutoCloseable {
 
   private final JdbcConnectionPool pool;
   private final String url;
+  private final GroupCommit writes;
 
   private Database(JdbcConnectionPool pool, String url) {
     this.pool = pool;
     this.url = url;
+    this.writes = new GroupCommit(pool);
   }
 
   /**
@@ -74,6 +77,11 @@ public final class Database implements AutoCloseable {
 
   public DataSource dataSource() {
     return pool;
+  }
+
+  /** Short writes from many threads, committed together: one per database, so groups are large. */
+  public Transactions transactions() {
+    return writes;
   }
 
   /** A JDBC URL without credentials, for logs. */

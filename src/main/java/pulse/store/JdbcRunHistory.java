@@ -16,8 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import pulse.api.Transactions;
 
-/** {@link RunHistory} in SQL that both H2 and PostgreSQL run. Each call is its own transaction. */
+/**
+ * {@link RunHistory} in SQL that both H2 and PostgreSQL run. The start and end of runs are written by
+ * group commit: the runs of a burst of fires share commits, and each call still returns only once its
+ * row is committed.
+ */
 public final class JdbcRunHistory implements RunHistory {
   /** Bounds that match the column sizes; longer text is cut, keeping its end for output. */
   public static final int MAX_ERROR_MESSAGE = 4000;
@@ -29,9 +34,16 @@ public final class JdbcRunHistory implements RunHistory {
           + " output_tail, summary, trace_id";
 
   private final DataSource ds;
+  private final Transactions writes;
 
-  public JdbcRunHistory(DataSource ds) {
+  public JdbcRunHistory(DataSource ds, Transactions writes) {
     this.ds = ds;
+    this.writes = writes;
+  }
+
+  /** With group commit over {@code ds}: for a history that is the only writer of its callers. */
+  public JdbcRunHistory(DataSource ds) {
+    this(ds, new GroupCommit(ds));
   }
 
   @Override
@@ -39,19 +51,22 @@ public final class JdbcRunHistory implements RunHistory {
     String sql =
         "INSERT INTO pulse_runs (job_id, trigger_kind, scheduled_at, started_at, outcome, trace_id)"
             + " VALUES (?, ?, ?, ?, ?, ?)";
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-      ps.setString(1, run.jobId());
-      ps.setString(2, run.trigger());
-      ps.setTimestamp(3, ts(run.scheduledAt()));
-      ps.setTimestamp(4, ts(run.startedAt()));
-      ps.setString(5, Outcome.RUNNING.label());
-      ps.setString(6, run.traceId());
-      ps.executeUpdate();
-      try (ResultSet keys = ps.getGeneratedKeys()) {
-        keys.next();
-        return keys.getLong(1);
-      }
+    try {
+      return writes.inTransaction(c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+          ps.setString(1, run.jobId());
+          ps.setString(2, run.trigger());
+          ps.setTimestamp(3, ts(run.scheduledAt()));
+          ps.setTimestamp(4, ts(run.startedAt()));
+          ps.setString(5, Outcome.RUNNING.label());
+          ps.setString(6, run.traceId());
+          ps.executeUpdate();
+          try (ResultSet keys = ps.getGeneratedKeys()) {
+            keys.next();
+            return keys.getLong(1);
+          }
+        }
+      });
     } catch (SQLException e) {
       throw fail("record the start of a run of " + run.jobId(), e);
     }
@@ -61,17 +76,23 @@ public final class JdbcRunHistory implements RunHistory {
   public void finish(long runId, RunResult r) {
     String sql =
         "UPDATE pulse_runs SET ended_at = ?, outcome = ?, error_type = ?, error_message = ?, output_tail = ?,"
-            + " summary = ? WHERE id = ?";
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setTimestamp(1, ts(r.endedAt()));
-      ps.setString(2, r.outcome().label());
-      ps.setString(3, head(r.errorType(), 300));
-      ps.setString(4, head(r.errorMessage(), MAX_ERROR_MESSAGE));
-      ps.setString(5, tail(r.outputTail(), MAX_OUTPUT_TAIL));
-      ps.setString(6, r.summary().isEmpty() ? null : head(toJson(r.summary()), MAX_SUMMARY));
-      ps.setLong(7, runId);
-      ps.executeUpdate();
+            + " summary = ?, started_at = COALESCE(?, started_at), trace_id = COALESCE(?, trace_id) WHERE id = ?";
+    String summary = r.summary().isEmpty() ? null : head(toJson(r.summary()), MAX_SUMMARY);
+    try {
+      writes.inTransaction(c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setTimestamp(1, ts(r.endedAt()));
+          ps.setString(2, r.outcome().label());
+          ps.setString(3, head(r.errorType(), 300));
+          ps.setString(4, head(r.errorMessage(), MAX_ERROR_MESSAGE));
+          ps.setString(5, tail(r.outputTail(), MAX_OUTPUT_TAIL));
+          ps.setString(6, summary);
+          ps.setTimestamp(7, r.startedAt() == null ? null : ts(r.startedAt()));
+          ps.setString(8, r.traceId());
+          ps.setLong(9, runId);
+          return ps.executeUpdate();
+        }
+      });
     } catch (SQLException e) {
       throw fail("record the end of run " + runId, e);
     }

@@ -85,6 +85,20 @@ class DaemonSchedulingTest {
   }
 
   @Test
+  void scheduledRunsStartAtTheirDueTimeNeverBeforeIt() {
+    // Fires are handed over ahead of time (FireAheadJobStore); the job itself must not start early.
+    List<Duration> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TestJob job = new TestJob("punctual", "every 1s", ctx -> early.add(Duration.between(ctx.clock().instant(), ctx.scheduledTime())));
+    try (Daemon d = start(job, Map.of())) {
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> runs(d, "punctual").stream().filter(r -> r.outcome() == Outcome.SUCCESS).count() >= 3);
+      assertThat(early).isNotEmpty().allSatisfy(e -> assertThat(e).isLessThanOrEqualTo(Duration.ZERO));
+      assertThat(runs(d, "punctual")).filteredOn(r -> r.outcome() == Outcome.SUCCESS).isNotEmpty()
+          .allSatisfy(r -> assertThat(r.startedAt()).isAfterOrEqualTo(r.scheduledAt()));
+    }
+  }
+
+  @Test
   void aFireThatArrivesWhileTheJobRunsIsSkipped() {
     TestJob job = new TestJob("overlap", "every 1s", ctx -> Thread.sleep(2_500));
     try (Daemon d = start(job, Map.of())) {

@@ -154,4 +154,70 @@ class JobRunnerTest {
     assertThat(r.scheduledAt()).isEqualTo(due);
     assertThat(r.lateness()).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
   }
+
+  @Test
+  void aFireAheadOfItsDueTimeIsRecordedAtOnceAndTheJobStartsAtTheDueTime() {
+    java.util.concurrent.atomic.AtomicReference<Instant> ranAt = new java.util.concurrent.atomic.AtomicReference<>();
+    TestJob job = new TestJob("punctual", "@daily", ctx -> ranAt.set(Instant.now()));
+    runner.register(job, Duration.ofMinutes(1));
+    Instant due = Instant.now().plusMillis(400).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    long id = runner.fire("punctual", Trigger.SCHEDULE, due).orElseThrow();
+    RunRecord before = history.find(id).orElseThrow();
+    assertThat(Instant.now()).as("fire returned before the due time").isBefore(due);
+    assertThat(before.outcome()).isEqualTo(Outcome.RUNNING);
+    assertThat(job.runs).isEmpty();
+    RunRecord r = LocalRun.await(history, id, Duration.ofSeconds(10));
+    assertThat(ranAt.get()).isAfterOrEqualTo(due);
+    assertThat(r.startedAt()).as("the real start, not the planned one").isAfterOrEqualTo(due);
+    assertThat(r.traceId()).isNull(); // telemetry disabled here; JobRunnerTelemetryTest covers the id
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+  }
+
+  @Test
+  void aFireAheadOfTimeWaitsForThePreviousRunToEndBeforeItCountsAsAnOverlap() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    TestJob job = new TestJob("busy", "@daily", ctx -> release.await(30, TimeUnit.SECONDS));
+    runner.register(job, Duration.ofMinutes(1));
+    long first = runner.fire("busy", Trigger.SCHEDULE, Instant.now()).orElseThrow();
+    await().until(() -> job.runs.size() == 1);
+    Instant due = Instant.now().plusMillis(600);
+    new Thread(() -> {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      release.countDown(); // the first run ends before the second fire is due
+    }).start();
+    Optional<Long> second = runner.fire("busy", Trigger.SCHEDULE, due);
+    assertThat(second).as("not skipped: the job was free at the due time").isPresent();
+    assertThat(LocalRun.await(history, first, Duration.ofSeconds(10)).outcome()).isEqualTo(Outcome.SUCCESS);
+    assertThat(LocalRun.await(history, second.get(), Duration.ofSeconds(10)).outcome()).isEqualTo(Outcome.SUCCESS);
+    assertThat(job.peakConcurrency()).isEqualTo(1);
+  }
+
+  @Test
+  void stoppingBeforeAPreparedRunIsDueRecordsItAsInterruptedAndItNeverRuns() {
+    TestJob job = new TestJob("tomorrow", "@daily", ctx -> {});
+    runner.register(job, Duration.ofMinutes(1));
+    long id = runner.fire("tomorrow", Trigger.SCHEDULE, Instant.now().plusSeconds(5)).orElseThrow();
+    runner.shutdown(Duration.ofSeconds(1));
+    RunRecord r = history.find(id).orElseThrow();
+    assertThat(r.outcome()).isEqualTo(Outcome.INTERRUPTED);
+    assertThat(r.errorMessage()).contains("before the run was due");
+    assertThat(job.runs).isEmpty();
+  }
+
+  @Test
+  void finishedRunsLeaveNoTimeoutBehind() {
+    TestJob job = new TestJob("often", "@daily", ctx -> {});
+    runner.register(job, Duration.ofHours(1));
+    for (int i = 0; i < 20; i++) {
+      long id = runner.fire("often", Trigger.MANUAL, Instant.now()).orElseThrow();
+      LocalRun.await(history, id, Duration.ofSeconds(10));
+      await().until(() -> !runner.isRunning("often"));
+    }
+    // each pending timeout holds its run's context and span: an hour of them filled the heap
+    assertThat(runner.pendingTimeouts()).isZero();
+  }
 }

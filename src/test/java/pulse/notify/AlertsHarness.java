@@ -15,6 +15,7 @@ import pulse.api.ExtensionContext;
 import pulse.api.RunEvent;
 import pulse.api.Setting;
 import pulse.api.Settings;
+import pulse.api.Transactions;
 import pulse.api.Trigger;
 import pulse.config.MapSettings;
 import pulse.store.Database;
@@ -145,6 +146,7 @@ final class AlertsHarness implements AutoCloseable {
 
   private ExtensionContext context(Settings settings) {
     DataSource ds = db.dataSource();
+    Transactions writes = db.transactions();
     Clock c = clock;
     Path d = dir;
     Set<String> ids = jobIds;
@@ -152,6 +154,7 @@ final class AlertsHarness implements AutoCloseable {
       @Override public Settings settings() { return settings; }
       @Override public Clock clock() { return c; }
       @Override public DataSource dataSource() { return ds; }
+      @Override public Transactions transactions() { return writes; }
       @Override public OpenTelemetry openTelemetry() { return OpenTelemetry.noop(); }
       @Override public Path stateDir() { return d; }
       @Override public Set<String> jobIds() { return ids; }

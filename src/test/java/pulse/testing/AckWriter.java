@@ -7,8 +7,8 @@ import pulse.store.JdbcRunHistory;
 import pulse.store.NewRun;
 
 /**
- * A child process for durability tests: records runs one by one and prints "ack ID" after each
- * commit returned, until it is killed.
+ * A child process for durability tests: four threads record runs at once (so they share group
+ * commits) and print "ack ID" after each commit returned, until it is killed.
  */
 public final class AckWriter {
   private AckWriter() {}
@@ -16,14 +16,20 @@ public final class AckWriter {
   public static void main(String[] args) {
     Database db = Database.openEmbedded(Path.of(args[0]));
     db.migrate();
-    JdbcRunHistory h = new JdbcRunHistory(db.dataSource());
+    JdbcRunHistory h = new JdbcRunHistory(db.dataSource(), db.transactions());
     System.out.println("ready");
     System.out.flush();
-    for (int i = 0; ; i++) {
-      java.time.Instant now = java.time.Instant.now();
-      long id = h.begin(new NewRun("durable", Trigger.MANUAL.label(), now, now, null));
-      System.out.println("ack " + id);
-      System.out.flush();
+    for (int t = 0; t < 4; t++) {
+      new Thread(() -> {
+        while (true) {
+          java.time.Instant now = java.time.Instant.now();
+          long id = h.begin(new NewRun("durable", Trigger.MANUAL.label(), now, now, null));
+          synchronized (System.out) {
+            System.out.println("ack " + id);
+            System.out.flush();
+          }
+        }
+      }).start();
     }
   }
 }

@@ -58,7 +58,7 @@ public final class PromptExtension implements Extension {
   public void start(ExtensionContext ctx) {
     Settings s = ctx.settings();
     ZoneId zone = zone(s);
-    PromptQueue queue = new PromptQueue(ctx.dataSource());
+    PromptQueue queue = new PromptQueue(ctx.dataSource(), ctx.transactions());
     ExecutorConfig config = ExecutorConfig.from(s);
     TelegramNotifier notifier = s.bool(PromptSettings.TELEGRAM_NOTIFY) ? new TelegramNotifier(TelegramClient.from(s)) : null;
     PromptExecutor executor = new PromptExecutor(queue, config, new PromptRunner(config, ctx.openTelemetry()), ctx.clock(),
@@ -86,7 +86,6 @@ public final class PromptExtension implements Extension {
     if (s.notifier() != null) {
       s.notifier().close();
     }
-    s.queue().close();
     started = null;
   }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import pulse.api.Transactions;
 
 /**
  * The durable queue: one table, plain JDBC that runs on H2 and PostgreSQL. Every state change is a
@@ -31,27 +32,28 @@ public final class PromptQueue {
   private static final String PROCESSING = PulseStatus.PROCESSING.label();
 
   private final DataSource ds;
-  private final GroupCommit group;
+  private final Transactions writes;
 
-  public PromptQueue(DataSource ds) {
+  /** @param writes the daemon's group commit ({@link pulse.api.ExtensionContext#transactions()}) */
+  public PromptQueue(DataSource ds, Transactions writes) {
     this.ds = ds;
-    this.group = new GroupCommit(ds, PromptQueue::insertRow);
+    this.writes = writes;
   }
 
   /**
    * Inserts and commits: when this returns, the pulse survives a kill -9. Concurrent inserts share
-   * one commit ({@link GroupCommit}).
+   * one commit (group commit: N concurrent requests pay for one H2 chunk write instead of N), and
+   * one bad row fails only its own request.
    */
   public PromptPulse insert(NewPulse p, Instant now) {
     if (p.dedupeKey() != null) {
       return insertIfNew(p, now).orElseThrow(() -> new PromptStoreException("pulse with key " + p.dedupeKey() + " exists"));
     }
-    return group.insert(p, now);
-  }
-
-  /** Stops the group-commit writer thread. */
-  public void close() {
-    group.close();
+    try {
+      return writes.inTransaction(c -> insertRow(c, p, now));
+    } catch (SQLException e) {
+      throw new PromptStoreException("cannot store the pulse: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -20,6 +20,7 @@ import pulse.api.CheckEvent;
 import pulse.api.ExtensionContext;
 import pulse.api.RunEvent;
 import pulse.api.Settings;
+import pulse.api.Transactions;
 import pulse.api.Trigger;
 import pulse.store.Outcome;
 import pulse.store.RunRecord;
@@ -67,6 +68,7 @@ class BackupMetricsTest {
       @Override public Settings settings() { return settings; }
       @Override public Clock clock() { return Clock.systemUTC(); }
       @Override public DataSource dataSource() { throw new UnsupportedOperationException(); }
+      @Override public Transactions transactions() { throw new UnsupportedOperationException(); }
       @Override public OpenTelemetry openTelemetry() { return otel; }
       @Override public Path stateDir() { return Path.of("."); }
       @Override public Set<String> jobIds() { return Set.of(); }

@@ -27,7 +27,9 @@ import pulse.api.CheckEvent;
 import pulse.api.ExtensionContext;
 import pulse.api.JobFailedException;
 import pulse.api.Settings;
+import pulse.api.Transactions;
 import pulse.store.Database;
+import pulse.store.GroupCommit;
 
 /** The family's built-in jobs, run directly with a started extension on a real database. */
 class PromptJobsTest {
@@ -59,10 +61,12 @@ class PromptJobsTest {
   }
 
   static ExtensionContext context(Settings s, Clock clock, DataSource ds, Path state) {
+    Transactions writes = new GroupCommit(ds);
     return new ExtensionContext() {
       @Override public Settings settings() { return s; }
       @Override public Clock clock() { return clock; }
       @Override public DataSource dataSource() { return ds; }
+      @Override public Transactions transactions() { return writes; }
       @Override public OpenTelemetry openTelemetry() { return OpenTelemetry.noop(); }
       @Override public Path stateDir() { return state; }
       @Override public Set<String> jobIds() { return Set.of(); }
@@ -82,7 +86,7 @@ class PromptJobsTest {
     env.put(PromptSettings.COMMAND, "sleep 30"); // the heartbeat pulse stays open (running) for the second run
     Clock evening = Clock.fixed(Instant.parse("2026-05-01T19:05:00Z"), ZoneOffset.UTC);
     started(evening);
-    PromptQueue queue = new PromptQueue(db.dataSource());
+    PromptQueue queue = new PromptQueue(db.dataSource(), db.transactions());
     PromptTesting.Ctx ctx = new PromptTesting.Ctx(PromptTesting.settings(env), evening);
 
     heartbeat().run(ctx);
@@ -156,7 +160,7 @@ class PromptJobsTest {
   @Test
   void dbBackupWritesAConsistentZipWhilePulseWritesAndDeletesOldOnes() throws Exception {
     started(Clock.systemUTC());
-    PromptQueue queue = new PromptQueue(db.dataSource());
+    PromptQueue queue = new PromptQueue(db.dataSource(), db.transactions());
     for (int i = 0; i < 50; i++) {
       queue.insert(NewPulse.of("backup me " + i, Instant.now().plusSeconds(3600), Priority.NORMAL, "test"), Instant.now());
     }

@@ -27,7 +27,7 @@ class PromptQueueTest {
   @BeforeEach
   void open() {
     db = PromptTesting.database(dir);
-    queue = new PromptQueue(db.dataSource());
+    queue = new PromptQueue(db.dataSource(), db.transactions());
   }
 
   @AfterEach

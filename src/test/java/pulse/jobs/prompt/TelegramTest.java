@@ -30,7 +30,7 @@ class TelegramTest {
   @BeforeEach
   void open() throws IOException {
     db = PromptTesting.database(dir.resolve("state"));
-    queue = new PromptQueue(db.dataSource());
+    queue = new PromptQueue(db.dataSource(), db.transactions());
     bot = new FakeBotApi();
   }
 
