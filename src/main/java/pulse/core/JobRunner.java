@@ -247,7 +247,8 @@ public final class JobRunner implements AutoCloseable {
       return; // started, or abandoned by the other side
     }
     try {
-      history.finish(p.runId(), new RunResult(null, clock.instant(), Outcome.INTERRUPTED, "DaemonStopped",
+      Instant now = clock.instant(); // as its start too: the planned start may still be ahead
+      history.finish(p.runId(), new RunResult(now, now, Outcome.INTERRUPTED, "DaemonStopped",
           "the daemon stopped before the run was due", null, null, Map.of()));
     } catch (RuntimeException e) {
       log.warn("Could not record that run {} of {} did not start: {}", p.runId(), p.registered().job.id(), e.getMessage());

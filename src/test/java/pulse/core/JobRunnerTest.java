@@ -205,6 +205,7 @@ class JobRunnerTest {
     RunRecord r = history.find(id).orElseThrow();
     assertThat(r.outcome()).isEqualTo(Outcome.INTERRUPTED);
     assertThat(r.errorMessage()).contains("before the run was due");
+    assertThat(r.duration()).isEqualTo(Duration.ZERO);
     assertThat(job.runs).isEmpty();
   }
 
