@@ -108,9 +108,10 @@ public final class JobRunner implements AutoCloseable {
    * Starts a run unless one is going. Returns the run id, or empty when the fire was skipped.
    *
    * <p>Scheduled fires arrive up to {@link QuartzScheduling#FIRE_AHEAD} before they are due: the
-   * run's history row is written then, and the job starts at its due time. A fire that finds the
-   * previous run still going waits until it is due before it gives up, so fire-ahead never turns
-   * a run that ends just in time into a skipped one.
+   * run's history row is written then, and the job starts at its due time. Whether the job is free
+   * is decided at the due time: a fire that finds the previous run still going waits until then
+   * before it gives up, and a manual run asked for in between goes first (the scheduled run is then
+   * skipped as an overlap, its row removed). A manual run takes the job at once, or is refused.
    *
    * @param scheduledTime when the run is due; a run never starts before it
    */
@@ -119,21 +120,29 @@ public final class JobRunner implements AutoCloseable {
     if (r == null || closing) {
       return Optional.empty();
     }
-    if (!r.running.compareAndSet(false, true) && !(waitUntil(scheduledTime) && r.running.compareAndSet(false, true))) {
-      metrics.recordSkip(jobId, "overlap");
-      if (r.overlapLogged.compareAndSet(false, true)) {
-        log.warn("Skipped the {} fire of {} due at {}: its previous run is still going. Further overlapping fires"
-            + " of this run are skipped without a log line.", trigger.label(), jobId, scheduledTime);
-      }
+    boolean manual = trigger == Trigger.MANUAL;
+    boolean free = manual ? r.running.compareAndSet(false, true)
+        : !r.running.get() || (waitUntil(scheduledTime) && !r.running.get());
+    if (!free) {
+      overlap(r, trigger, scheduledTime);
       return Optional.empty();
     }
-    r.overlapLogged.set(false);
     try {
-      return Optional.of(prepare(r, trigger, scheduledTime));
+      return Optional.of(prepare(r, trigger, scheduledTime, manual));
     } catch (RuntimeException e) {
-      r.running.set(false);
+      if (manual) {
+        r.running.set(false);
+      }
       log.error("Could not start a run of {}: {}. Will try again at its next fire.", jobId, Redactor.redactText(e.getMessage()), e);
       return Optional.empty();
+    }
+  }
+
+  private void overlap(Registered r, Trigger trigger, Instant scheduledTime) {
+    metrics.recordSkip(r.job.id(), "overlap");
+    if (r.overlapLogged.compareAndSet(false, true)) {
+      log.warn("Skipped the {} fire of {} due at {}: its previous run is still going. Further overlapping fires"
+          + " of this run are skipped without a log line.", trigger.label(), r.job.id(), scheduledTime);
     }
   }
 
@@ -169,11 +178,11 @@ public final class JobRunner implements AutoCloseable {
    * is committed before the job can start, so a run is never left out of the history, even when the
    * daemon dies while it runs; doing that ahead of the due time keeps the commit off the start.
    */
-  private long prepare(Registered r, Trigger trigger, Instant scheduled) {
+  private long prepare(Registered r, Trigger trigger, Instant scheduled, boolean claimed) {
     Instant now = clock.instant();
     Instant startAt = trigger == Trigger.MANUAL || !scheduled.isAfter(now) ? now : scheduled;
     long runId = history.begin(new NewRun(r.job.id(), trigger.label(), scheduled, startAt, null));
-    Prepared p = new Prepared(r, runId, trigger, scheduled);
+    Prepared p = new Prepared(r, runId, trigger, scheduled, claimed);
     prepared.put(runId, p);
     try {
       workers.execute(() -> {
@@ -181,7 +190,11 @@ public final class JobRunner implements AutoCloseable {
         if (closing) {
           abandon(p);
         } else if (prepared.remove(runId) != null) {
-          startOrFail(p);
+          if (claimed || r.running.compareAndSet(false, true)) {
+            startOrFail(p);
+          } else {
+            skipAtDueTime(p);
+          }
         }
       });
     } catch (RuntimeException e) { // rejected: the runner shut down meanwhile
@@ -190,12 +203,28 @@ public final class JobRunner implements AutoCloseable {
     return runId;
   }
 
-  /** A run whose history row is written and whose job has not started yet. */
-  private record Prepared(Registered registered, long runId, Trigger trigger, Instant scheduled) {}
+  /**
+   * A run whose history row is written and whose job has not started yet.
+   *
+   * @param claimed whether it holds the job's running flag already (manual runs); a scheduled run
+   *     takes it at its due time
+   */
+  private record Prepared(Registered registered, long runId, Trigger trigger, Instant scheduled, boolean claimed) {}
+
+  /** At its due time the job was running after all (a manual run went first): not a run, no row. */
+  private void skipAtDueTime(Prepared p) {
+    overlap(p.registered(), p.trigger(), p.scheduled());
+    try {
+      history.discard(p.runId());
+    } catch (RuntimeException e) {
+      log.warn("Could not remove the row of skipped run {} of {}: {}", p.runId(), p.registered().job.id(), e.getMessage());
+    }
+  }
 
   /** On the worker, at the due time: the span and the timeout, then the job. */
   private void startOrFail(Prepared p) {
     Registered r = p.registered();
+    r.overlapLogged.set(false);
     RunContext ctx;
     try {
       ctx = begin(p);
@@ -253,7 +282,9 @@ public final class JobRunner implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Could not record that run {} of {} did not start: {}", p.runId(), p.registered().job.id(), e.getMessage());
     } finally {
-      p.registered().running.set(false);
+      if (p.claimed()) {
+        p.registered().running.set(false);
+      }
     }
   }
 

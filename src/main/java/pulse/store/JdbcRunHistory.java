@@ -99,6 +99,21 @@ public final class JdbcRunHistory implements RunHistory {
   }
 
   @Override
+  public void discard(long runId) {
+    try {
+      writes.inTransaction(c -> {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pulse_runs WHERE id = ? AND outcome = ?")) {
+          ps.setLong(1, runId);
+          ps.setString(2, Outcome.RUNNING.label());
+          return ps.executeUpdate();
+        }
+      });
+    } catch (SQLException e) {
+      throw fail("remove the skipped run " + runId, e);
+    }
+  }
+
+  @Override
   public Optional<RunRecord> find(long runId) {
     List<RunRecord> rows = query("SELECT " + COLUMNS + " FROM pulse_runs WHERE id = ?", List.of(runId));
     return rows.stream().findFirst();

@@ -18,6 +18,12 @@ public interface RunHistory {
   /** Records how a run ended. */
   void finish(long runId, RunResult result);
 
+  /**
+   * Removes a run recorded ahead of its due time that did not start after all (the job was still
+   * running then, so the fire was skipped). Only a run still {@link Outcome#RUNNING} is removed.
+   */
+  void discard(long runId);
+
   Optional<RunRecord> find(long runId);
 
   /** Newest first. */

@@ -221,4 +221,25 @@ class JobRunnerTest {
     // each pending timeout holds its run's context and span: an hour of them filled the heap
     assertThat(runner.pendingTimeouts()).isZero();
   }
+
+  @Test
+  void aManualRunAskedForWhileAScheduledRunIsPreparedGoesFirstAndTheScheduledOneIsSkipped() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    TestJob job = new TestJob("contended", "@daily", ctx -> {
+      if (ctx.trigger() == Trigger.MANUAL) {
+        release.await(10, TimeUnit.SECONDS);
+      }
+    });
+    runner.register(job, Duration.ofMinutes(1));
+    long scheduled = runner.fire("contended", Trigger.SCHEDULE, Instant.now().plusMillis(300)).orElseThrow();
+    Optional<Long> manual = runner.fire("contended", Trigger.MANUAL, Instant.now());
+    assertThat(manual).as("not refused: the scheduled run has not started").isPresent();
+    await().until(() -> job.runs.size() == 1);
+    Thread.sleep(600); // the scheduled run falls due while the manual one runs
+    release.countDown();
+    assertThat(LocalRun.await(history, manual.get(), Duration.ofSeconds(10)).outcome()).isEqualTo(Outcome.SUCCESS);
+    await().until(() -> history.find(scheduled).isEmpty()); // skipped as an overlap: not a run
+    assertThat(job.runs).singleElement().satisfies(c -> assertThat(c.trigger()).isEqualTo(Trigger.MANUAL));
+    assertThat(job.peakConcurrency()).isEqualTo(1);
+  }
 }
