@@ -230,14 +230,7 @@ public final class JobRunner implements AutoCloseable {
       ctx = begin(p);
     } catch (RuntimeException e) { // before the job ran: this run fails, the job's next fire is not blocked
       log.error("Could not start run {} of {}: {}", p.runId(), r.job.id(), Redactor.redactText(e.getMessage()), e);
-      try {
-        history.finish(p.runId(), new RunResult(null, clock.instant(), Outcome.FAILED, e.getClass().getName(),
-            Redactor.redactText(String.valueOf(e.getMessage())), null, null, Map.of()));
-      } catch (RuntimeException again) {
-        log.error("Could not record that run {} of {} failed to start: {}", p.runId(), r.job.id(), again.getMessage());
-      } finally {
-        r.running.set(false);
-      }
+      endUnstarted(p, null, Outcome.FAILED, e.getClass().getName(), Redactor.redactText(String.valueOf(e.getMessage())), true);
       return;
     }
     execute(r, ctx);
@@ -275,14 +268,24 @@ public final class JobRunner implements AutoCloseable {
     if (prepared.remove(p.runId()) == null) {
       return; // started, or abandoned by the other side
     }
+    // now as its start too (duration zero): the planned start may still be ahead
+    endUnstarted(p, clock.instant(), Outcome.INTERRUPTED, "DaemonStopped", "the daemon stopped before the run was due", p.claimed());
+  }
+
+  /**
+   * Ends the row of a run whose job never started, and gives the job's running flag back if the run
+   * held it.
+   *
+   * @param startedAt what to record as its start and end, or null to keep the planned start
+   */
+  private void endUnstarted(Prepared p, Instant startedAt, Outcome outcome, String type, String message, boolean release) {
     try {
-      Instant now = clock.instant(); // as its start too: the planned start may still be ahead
-      history.finish(p.runId(), new RunResult(now, now, Outcome.INTERRUPTED, "DaemonStopped",
-          "the daemon stopped before the run was due", null, null, Map.of()));
+      Instant ended = startedAt != null ? startedAt : clock.instant();
+      history.finish(p.runId(), new RunResult(startedAt, ended, outcome, type, message, null, null, Map.of()));
     } catch (RuntimeException e) {
-      log.warn("Could not record that run {} of {} did not start: {}", p.runId(), p.registered().job.id(), e.getMessage());
+      log.error("Could not record that run {} of {} did not start: {}", p.runId(), p.registered().job.id(), e.getMessage());
     } finally {
-      if (p.claimed()) {
+      if (release) {
         p.registered().running.set(false);
       }
     }
