@@ -21,9 +21,7 @@ class AlertEngineTest {
   void setUp() throws Exception {
     telegram = new FakeTelegram();
     h = new AlertsHarness(dir);
-    h.env.put("TELEGRAM_BOT_TOKEN", FakeTelegram.TOKEN);
-    h.env.put("TELEGRAM_CHAT_ID", FakeTelegram.CHAT);
-    h.env.put("PULSE_TELEGRAM_API_URL", telegram.url(""));
+    h.env.putAll(telegram.settings());
     h.env.put("PULSE_TRACE_URL", "https://traces.example/trace/{trace_id}");
   }
 

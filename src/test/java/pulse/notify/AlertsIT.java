@@ -46,9 +46,7 @@ class AlertsIT {
     try (FakeTelegram telegram = new FakeTelegram(); Receiver pings = new Receiver()) {
       Map<String, String> env = new HashMap<>();
       env.put("PULSE_API_TOKEN", TOKEN);
-      env.put("TELEGRAM_BOT_TOKEN", FakeTelegram.TOKEN);
-      env.put("TELEGRAM_CHAT_ID", FakeTelegram.CHAT);
-      env.put("PULSE_TELEGRAM_API_URL", telegram.url(""));
+      env.putAll(telegram.settings());
       env.put("PULSE_JOB_IT_FAIL_ALERT_FAILURES", "2");
       env.put("PULSE_JOB_IT_FAIL_PING_URL", pings.url("/ping/it-fail-uuid"));
       env.put("IT_SECRET_TOKEN", SECRET);

@@ -49,6 +49,11 @@ final class FakeTelegram extends Receiver {
     }
   }
 
+  /** The settings that make Pulse's alerts go to this fake: bot token, chat and API URL. */
+  java.util.Map<String, String> settings() {
+    return java.util.Map.of("TELEGRAM_BOT_TOKEN", TOKEN, "TELEGRAM_CHAT_ID", CHAT, "PULSE_TELEGRAM_API_URL", url(""));
+  }
+
   /** The texts Telegram accepted, in order. */
   List<String> texts() {
     return accepted().stream().map(r -> {

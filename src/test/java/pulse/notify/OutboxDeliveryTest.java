@@ -23,9 +23,7 @@ class OutboxDeliveryTest {
   void setUp() throws Exception {
     telegram = new FakeTelegram();
     h = new AlertsHarness(dir);
-    h.env.put("TELEGRAM_BOT_TOKEN", FakeTelegram.TOKEN);
-    h.env.put("TELEGRAM_CHAT_ID", FakeTelegram.CHAT);
-    h.env.put("PULSE_TELEGRAM_API_URL", telegram.url(""));
+    h.env.putAll(telegram.settings());
   }
 
   @AfterEach
