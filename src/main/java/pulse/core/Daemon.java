@@ -57,7 +57,7 @@ public final class Daemon implements JobCatalog, AutoCloseable {
     this.clock = clock;
     this.startedAt = clock.instant();
     this.db = Database.openEmbedded(config.stateDir());
-    this.history = new JdbcRunHistory(db.dataSource(), db.transactions());
+    this.history = new JdbcRunHistory(db);
     this.runner = new JobRunner(history, telemetry, clock, config.settings(), startedAt);
   }
 

@@ -26,7 +26,7 @@ public final class LocalRun {
     }
     try (Database db = Database.openEmbedded(config.stateDir())) {
       db.migrate();
-      JdbcRunHistory history = new JdbcRunHistory(db.dataSource(), db.transactions());
+      JdbcRunHistory history = new JdbcRunHistory(db);
       JobRunner runner = new JobRunner(history, telemetry, clock, config.settings(), clock.instant());
       Thread hook = new Thread(() -> runner.shutdown(config.scheduler().shutdownGrace()), "pulse-run-stop");
       Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C records the run as interrupted

@@ -36,14 +36,10 @@ public final class JdbcRunHistory implements RunHistory {
   private final DataSource ds;
   private final Transactions writes;
 
-  public JdbcRunHistory(DataSource ds, Transactions writes) {
-    this.ds = ds;
-    this.writes = writes;
-  }
-
-  /** With group commit over {@code ds}: for a history that is the only writer of its callers. */
-  public JdbcRunHistory(DataSource ds) {
-    this(ds, new GroupCommit(ds));
+  /** Reads on the database's pool; writes through its group commit, shared with its other writers. */
+  public JdbcRunHistory(Database db) {
+    this.ds = db.dataSource();
+    this.writes = db.transactions();
   }
 
   @Override

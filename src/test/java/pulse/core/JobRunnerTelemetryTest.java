@@ -67,7 +67,7 @@ class JobRunnerTelemetryTest {
         .build();
     db = Database.openEmbedded(dir);
     db.migrate();
-    history = new JdbcRunHistory(db.dataSource());
+    history = new JdbcRunHistory(db);
     runner = new JobRunner(history, Telemetry.of(sdk), Clock.systemUTC(), new MapSettings(Map.of(), Map.of()), Instant.now());
     capture.start();
     ((Logger) LoggerFactory.getLogger(JobRunner.class)).addAppender(capture);

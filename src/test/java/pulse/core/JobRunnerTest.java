@@ -37,7 +37,7 @@ class JobRunnerTest {
   void open() {
     db = Database.openEmbedded(dir);
     db.migrate();
-    history = new JdbcRunHistory(db.dataSource());
+    history = new JdbcRunHistory(db);
     runner = new JobRunner(history, Telemetry.disabled(), Clock.systemUTC(), new MapSettings(Map.of(), Map.of()), Instant.now());
   }
 

@@ -88,7 +88,7 @@ class HelloJobExampleIT {
     assertThat(run.output()).contains("in this process").contains(GREETING + " at ").containsPattern("of hello: success");
 
     try (Database db = Database.openEmbedded(d.stateDir())) {
-      List<RunRecord> runs = new JdbcRunHistory(db.dataSource()).recent(new RunQuery("hello", false, 10));
+      List<RunRecord> runs = new JdbcRunHistory(db).recent(new RunQuery("hello", false, 10));
       assertThat(runs).singleElement().satisfies(r -> {
         assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
         assertThat(r.trigger()).isEqualTo("manual");

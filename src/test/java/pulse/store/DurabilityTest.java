@@ -45,7 +45,7 @@ class DurabilityTest {
     try (Database db = Database.openEmbedded(dir)) {
       db.migrate();
       Set<Long> stored = new HashSet<>();
-      for (RunRecord rr : new JdbcRunHistory(db.dataSource()).recent(new RunQuery("durable", false, 1000))) {
+      for (RunRecord rr : new JdbcRunHistory(db).recent(new RunQuery("durable", false, 1000))) {
         stored.add(rr.id());
       }
       assertThat(stored).containsAll(acked);

@@ -25,7 +25,7 @@ class InterruptSafetyTest {
   void interruptingAWriterMidCommitLosesNothingAndLeavesTheDatabaseUsable() throws Exception {
     try (Database db = Database.openEmbedded(dir)) {
       db.migrate();
-      RunHistory history = new JdbcRunHistory(db.dataSource());
+      RunHistory history = new JdbcRunHistory(db);
       Instant now = Instant.parse("2026-11-28T12:00:00Z");
       List<Long> acknowledged = new CopyOnWriteArrayList<>();
       for (int i = 0; i < 40; i++) {

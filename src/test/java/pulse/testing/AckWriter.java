@@ -16,7 +16,7 @@ public final class AckWriter {
   public static void main(String[] args) {
     Database db = Database.openEmbedded(Path.of(args[0]));
     db.migrate();
-    JdbcRunHistory h = new JdbcRunHistory(db.dataSource(), db.transactions());
+    JdbcRunHistory h = new JdbcRunHistory(db);
     System.out.println("ready");
     System.out.flush();
     for (int t = 0; t < 4; t++) {

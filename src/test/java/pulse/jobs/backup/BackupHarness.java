@@ -68,7 +68,7 @@ final class BackupHarness {
 
     Runner() {
       db.migrate();
-      history = new JdbcRunHistory(db.dataSource());
+      history = new JdbcRunHistory(db);
       runner = new JobRunner(history, Telemetry.disabled(), Clock.systemUTC(), config.settings(), Instant.now());
     }
 
