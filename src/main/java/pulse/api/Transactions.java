@@ -24,9 +24,11 @@ public interface Transactions {
   }
 
   /**
-   * Runs {@code work} and returns its result once committed. If the work throws, its own changes
-   * are rolled back, the other callers' are not, and the exception is thrown here; if the commit
-   * fails, nothing of the group is stored and every caller gets the failure.
+   * Runs {@code work} and returns its result once committed. Works run one at a time, each seeing
+   * the changes of those before it, so a read-then-write work needs no lock of its own against
+   * other works. If the work throws, its own changes are rolled back, the other callers' are not,
+   * and the exception is thrown here; if the commit fails, nothing of the group is stored and every
+   * caller gets the failure.
    */
   <T> T inTransaction(Work<T> work) throws SQLException;
 }
