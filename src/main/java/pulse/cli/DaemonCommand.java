@@ -41,7 +41,9 @@ final class DaemonCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       log.error("Pulse could not start: {}", e.getMessage());
       telemetry.close();
-      throw new UserError(ExitCodes.FAILURE, "could not start: " + e.getMessage());
+      // a store only a person can repair (an empty file, a failed migration): no restart loop
+      boolean operator = e instanceof pulse.store.StoreException s && s.needsOperator();
+      throw new UserError(operator ? ExitCodes.CONFIG : ExitCodes.FAILURE, "could not start: " + e.getMessage());
     }
     DaemonServices services;
     try {

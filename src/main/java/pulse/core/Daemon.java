@@ -21,6 +21,7 @@ import pulse.api.Trigger;
 import pulse.config.PulseConfig;
 import pulse.store.Database;
 import pulse.store.JdbcRunHistory;
+import pulse.store.Migrations;
 import pulse.store.RunHistory;
 import pulse.store.RunRecord;
 import pulse.telemetry.Telemetry;
@@ -56,7 +57,7 @@ public final class Daemon implements JobCatalog, AutoCloseable {
     this.telemetry = telemetry;
     this.clock = clock;
     this.startedAt = clock.instant();
-    this.db = Database.openEmbedded(config.stateDir());
+    this.db = Database.openEmbedded(config.stateDir(), config.settings().path(Database.BACKUP_DIR_SETTING));
     this.history = new JdbcRunHistory(db);
     this.runner = new JobRunner(history, telemetry, clock, config.settings(), startedAt);
   }
@@ -80,13 +81,14 @@ public final class Daemon implements JobCatalog, AutoCloseable {
   }
 
   private void startAll() throws Exception {
-    db.migrate();
+    List<Migrations> migrations = new ArrayList<>(List.of(Database.core()));
     for (Extension x : extensions) {
       Optional<String> m = x.migrations();
       if (m.isPresent()) {
-        db.migrate(m.get(), "pulse_schema_history_" + x.name().replace('-', '_'));
+        migrations.add(new Migrations(m.get(), "pulse_schema_history_" + x.name().replace('-', '_'), x.getClass().getClassLoader()));
       }
     }
+    db.migrateAll(migrations); // one step: a start killed in the middle leaves the file as it was
     int abandoned = history.interruptAbandoned(startedAt, "the daemon stopped while this run was going (crash, kill -9 or power loss)");
     if (abandoned > 0) {
       log.warn("{} run(s) were still going when Pulse last stopped; recorded as interrupted", abandoned);
@@ -109,6 +111,7 @@ public final class Daemon implements JobCatalog, AutoCloseable {
     scheduling = new QuartzScheduling(db.dataSource(), config.scheduler(), runner, clock);
     scheduling.sync(toSchedule);
     scheduling.start();
+    db.onRecovered(scheduling::recoverAfterStoreFault);
     housekeeping.scheduleWithFixedDelay(this::pruneHistory, 0, RETENTION_EVERY.toMinutes(), TimeUnit.MINUTES);
     log.info("Scheduler running: {} job(s) enabled, {} disabled; state in {}", toSchedule.size(),
         plan.size() - toSchedule.size(), config.stateDir());
@@ -212,9 +215,9 @@ public final class Daemon implements JobCatalog, AutoCloseable {
     return config;
   }
 
-  /** True while the scheduler fires and the database answers: what the systemd watchdog vouches for. */
+  /** True while the scheduler fires and the database takes writes: what the systemd watchdog vouches for. */
   public boolean healthy() {
-    if (stopped || scheduling == null || !scheduling.healthy()) {
+    if (stopped || scheduling == null || !scheduling.healthy() || db.fault().isPresent()) {
       return false;
     }
     try {
@@ -222,6 +225,11 @@ public final class Daemon implements JobCatalog, AutoCloseable {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /** Why the store cannot take writes, if it cannot (a full disk): for health and the API's 503s. */
+  public Optional<String> storeFault() {
+    return db.fault();
   }
 
   public String schedulerState() {

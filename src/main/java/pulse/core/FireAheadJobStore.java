@@ -29,6 +29,28 @@ public final class FireAheadJobStore extends JobStoreTX {
   /** Real due times of the acquired triggers whose fire time was moved, by fire instance id. */
   private final Map<String, Date> moved = new ConcurrentHashMap<>();
 
+  /** The stores Quartz made, by the key QuartzScheduling gave: Quartz hands out no reference. */
+  private static final Map<String, FireAheadJobStore> BY_KEY = new ConcurrentHashMap<>();
+
+  /** Set by Quartz from {@code org.quartz.jobStore.registryKey}. */
+  public void setRegistryKey(String key) {
+    BY_KEY.put(key, this);
+  }
+
+  static FireAheadJobStore byKey(String key) {
+    return BY_KEY.get(key);
+  }
+
+  /**
+   * After the database failed and works again: puts triggers that were acquired but never marked
+   * fired (their release failed too) back to waiting, as Quartz does at start-up. Without this a
+   * trigger stays ACQUIRED, and its job never fires again until a restart. Call it in standby.
+   */
+  void recoverAfterStoreFault() throws JobPersistenceException {
+    moved.clear();
+    recoverJobs();
+  }
+
   /** Set by Quartz from {@code org.quartz.jobStore.fireAheadMillis}. */
   public void setFireAheadMillis(long fireAheadMillis) {
     this.fireAheadMillis = fireAheadMillis;

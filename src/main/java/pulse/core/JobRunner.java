@@ -111,7 +111,8 @@ public final class JobRunner implements AutoCloseable {
    * run's history row is written then, and the job starts at its due time. Whether the job is free
    * is decided at the due time: a fire that finds the previous run still going waits until then
    * before it gives up, and a manual run asked for in between goes first (the scheduled run is then
-   * skipped as an overlap, its row removed). A manual run takes the job at once, or is refused.
+   * skipped as an overlap, its row removed). A manual run takes the job at once, or is refused;
+   * one whose history row cannot be written throws that error to its caller.
    *
    * @param scheduledTime when the run is due; a run never starts before it
    */
@@ -131,9 +132,15 @@ public final class JobRunner implements AutoCloseable {
       return Optional.of(prepare(r, trigger, scheduledTime, manual));
     } catch (RuntimeException e) {
       if (manual) {
+        // the caller asked for this run and hears why it did not start (a full disk: 503), not "already running"
         r.running.set(false);
+        throw e;
       }
-      log.error("Could not start a run of {}: {}. Will try again at its next fire.", jobId, Redactor.redactText(e.getMessage()), e);
+      if (pulse.store.StoreUnavailableException.in(e).isPresent()) {
+        log.warn("Could not start a run of {}: the store is faulted (logged once above). Will try again at its next fire.", jobId);
+      } else {
+        log.error("Could not start a run of {}: {}. Will try again at its next fire.", jobId, Redactor.redactText(e.getMessage()), e);
+      }
       return Optional.empty();
     }
   }

@@ -55,6 +55,8 @@ final class QuartzScheduling implements AutoCloseable {
    * Quartz's bookkeeping and the history rows of a burst of fires, so the jobs start on time.
    */
   static final Duration FIRE_AHEAD = Duration.ofMillis(200);
+  /** How long Quartz waits before it tries the store again after a failure (its default is 15 s). */
+  static final Duration STORE_RETRY = Duration.ofSeconds(5);
   /** Quartz keeps a process-wide registry of data sources; each scheduler instance gets its own name. */
   private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
 
@@ -62,6 +64,7 @@ final class QuartzScheduling implements AutoCloseable {
   private final SchedulerConfig config;
   private final Clock clock;
   private final JobRunner runner;
+  private final String storeKey;
 
   /** A job to schedule. */
   record Planned(String jobId, Schedule schedule) {}
@@ -84,11 +87,15 @@ final class QuartzScheduling implements AutoCloseable {
     p.setProperty("org.quartz.threadPool.threadNamePrefix", "pulse-quartz");
     p.setProperty("org.quartz.jobStore.class", FireAheadJobStore.class.getName());
     p.setProperty("org.quartz.jobStore.fireAheadMillis", String.valueOf(FIRE_AHEAD.toMillis()));
+    p.setProperty("org.quartz.jobStore.registryKey", dsName);
+    // after a failed acquisition (a full disk) Quartz waits this long before it tries again
+    p.setProperty("org.quartz.jobStore.dbRetryInterval", String.valueOf(STORE_RETRY.toMillis()));
     p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
     p.setProperty("org.quartz.jobStore.dataSource", dsName);
     p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
     p.setProperty("org.quartz.jobStore.useProperties", "true");
     p.setProperty("org.quartz.jobStore.misfireThreshold", String.valueOf(config.misfireGrace().toMillis()));
+    this.storeKey = dsName;
     try {
       scheduler = new StdSchedulerFactory(p).getScheduler();
       QuartzFire fire = new QuartzFire(runner);
@@ -248,6 +255,29 @@ final class QuartzScheduling implements AutoCloseable {
       log.warn("Cannot read next fire times: {}", e.getMessage());
     }
     return out;
+  }
+
+  /**
+   * The store works again after a fault: with firing paused, triggers stuck half-acquired go back to
+   * waiting (misfires are handled by the usual rules), then firing resumes.
+   */
+  void recoverAfterStoreFault() {
+    try {
+      if (scheduler.isShutdown()) {
+        return;
+      }
+      scheduler.standby();
+      FireAheadJobStore.byKey(storeKey).recoverAfterStoreFault();
+      scheduler.start();
+      log.info("Scheduler resumed after the store fault; next fires: {}", nextFires().size());
+    } catch (SchedulerException e) {
+      log.error("Could not resume the scheduler after the store fault: {}. Will try again at the next recovery.", e.getMessage());
+      try {
+        scheduler.start();
+      } catch (SchedulerException again) {
+        log.error("The scheduler stays paused: {}; restart Pulse", again.getMessage());
+      }
+    }
   }
 
   /** Started, not in standby, not shut down: what the systemd watchdog vouches for. */

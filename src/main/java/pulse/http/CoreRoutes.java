@@ -52,6 +52,7 @@ final class CoreRoutes {
     body.put("uptime_seconds", Duration.between(daemon.startedAt(), daemon.clock().instant()).toSeconds());
     body.put("scheduler", daemon.schedulerState());
     body.put("jobs", counts);
+    daemon.storeFault().ifPresent(f -> body.put("problem", f));
     return new ApiResponse(healthy ? 200 : 503, body);
   }
 

@@ -168,6 +168,12 @@ final class Dispatcher implements HttpHandler {
       error(ex, 400, null, "request body is not valid JSON" + where + "; send a JSON object");
       return 400;
     } catch (Exception e) {
+      var fault = pulse.store.StoreUnavailableException.in(e);
+      if (fault.isPresent()) { // the store logged it once; the client hears what and why, and may retry
+        ex.getResponseHeaders().set("Retry-After", "5");
+        error(ex, 503, null, Redactor.redactText(fault.get().getMessage()));
+        return 503;
+      }
       log.error("API {} {} failed in its handler: {}", method, match.route().path(), Redactor.redactText(e.toString()));
       error(ex, 500, null, "internal error; the daemon's log has the details");
       return 500;

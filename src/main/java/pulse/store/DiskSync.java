@@ -1,0 +1,66 @@
+package pulse.store;
+
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Makes committed transactions durable: a caller whose commit returned calls {@link #afterCommit}
+ * and returns only once the database file has been synced to the device by a sync that started
+ * after that commit. Callers that arrive while a sync runs share the next one (group sync), so the
+ * number of syncs follows the device, not the number of commits. No thread of its own: the caller
+ * that finds the lock free does the sync for everyone queued behind it.
+ *
+ * <p>Why: H2's MVStore writes a chunk per commit with {@code pwrite} and never syncs it, and when
+ * two sessions commit at once the second commit may return before any thread has written its
+ * changes (MVStore's {@code tryCommit} gives up if another thread holds the store lock). A kill -9
+ * then loses commits that had returned, and a power cut loses the page cache. H2's {@code
+ * CHECKPOINT SYNC} stores every committed change (waiting for the store lock) and then fsyncs; a
+ * sync that starts after a commit returned therefore covers it.
+ */
+final class DiskSync {
+  /** What one sync does: write out everything committed so far, then fsync. */
+  @FunctionalInterface
+  interface Syncer {
+    void sync() throws SQLException;
+  }
+
+  private final Syncer syncer;
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Commits that returned; a commit takes its ticket after it returned. */
+  private final AtomicLong commits = new AtomicLong();
+  /** The highest ticket a finished sync covers. Guarded by the lock. */
+  private long synced;
+  private long syncs;
+
+  DiskSync(Syncer syncer) {
+    this.syncer = syncer;
+  }
+
+  /** Called after a commit returned: returns once a sync that began after it has finished. */
+  void afterCommit() throws SQLException {
+    long ticket = commits.incrementAndGet();
+    lock.lock();
+    try {
+      if (synced >= ticket) {
+        return; // a sync that started after our commit already finished
+      }
+      long upTo = commits.get(); // every ticket up to here belongs to a commit that already returned
+      syncer.sync();
+      synced = upTo;
+      syncs++;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many syncs ran: for tests and the benchmark. */
+  long syncs() {
+    lock.lock();
+    try {
+      return syncs;
+    } finally {
+      lock.unlock();
+    }
+  }
+}
