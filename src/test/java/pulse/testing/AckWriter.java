@@ -8,7 +8,8 @@ import pulse.store.NewRun;
 
 /**
  * A child process for durability tests: four threads record runs at once (so they share group
- * commits) and print "ack ID" after each commit returned, until it is killed.
+ * commits) and print "ack ID" after each commit returned, while a fifth commits on its own, until
+ * it is killed.
  */
 public final class AckWriter {
   private AckWriter() {}
@@ -19,6 +20,19 @@ public final class AckWriter {
     JdbcRunHistory h = new JdbcRunHistory(db);
     System.out.println("ready");
     System.out.flush();
+    // and one writer that commits on its own connection, as Quartz's job store does: the race that
+    // lost acknowledged commits was between such commits and the group's
+    new Thread(() -> {
+      while (true) {
+        try (java.sql.Connection c = db.dataSource().getConnection();
+            java.sql.PreparedStatement ps = c.prepareStatement(
+                "UPDATE pulse_store_probe SET probed_at = CURRENT_TIMESTAMP WHERE id = 1")) {
+          ps.executeUpdate();
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }).start();
     for (int t = 0; t < 4; t++) {
       new Thread(() -> {
         while (true) {
