@@ -30,6 +30,7 @@ import pulse.config.ConfigException;
       StatusCommand.class,
       CheckCommand.class,
       SecretsCommand.class,
+      DbCommand.class,
       VersionCommand.class,
       HelpCommand.class
     },

@@ -22,7 +22,7 @@ import pulse.api.Setting;
  * {@code db-backup}: a daily consistent online backup of Pulse's own H2 database with H2's {@code
  * BACKUP TO} (a zip of the store taken from one consistent snapshot while Pulse keeps writing),
  * written under a temporary name and renamed when complete; backups older than
- * PULSE_DB_BACKUP_KEEP (30 days) are deleted.
+ * PULSE_DB_BACKUP_KEEP (30 days) are deleted. {@code pulse db restore} puts one back.
  */
 final class DbBackupJob implements Job {
   static final String ID = "db-backup";
@@ -78,6 +78,10 @@ final class DbBackupJob implements Job {
       }
       Files.deleteIfExists(partial);
       st.execute("BACKUP TO '" + partial.toAbsolutePath().toString().replace("'", "''") + "'");
+    }
+    // synced before it gets its name: a backup that is listed is whole, even after a power cut
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(partial, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.force(true);
     }
     Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
     long bytes = Files.size(target);
