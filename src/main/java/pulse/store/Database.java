@@ -67,8 +67,9 @@ public final class Database implements AutoCloseable {
     this.pool = newPool();
     this.faults = new StoreFaults(files.file().toString(), this::probeSoon);
     this.sync = new DiskSync(this::checkpointSync);
-    this.dataSource = new DurableDataSource(() -> pool, sync, faults);
-    this.writes = new GroupCommit(dataSource);
+    this.dataSource = new DurableDataSource(() -> pool, sync, faults, true);
+    DurableDataSource unsynced = new DurableDataSource(() -> pool, sync, faults, false);
+    this.writes = new GroupCommit(unsynced, unsynced::afterCommit);
     this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "pulse-store-probe");
       t.setDaemon(true);

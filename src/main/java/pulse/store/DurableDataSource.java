@@ -41,11 +41,26 @@ final class DurableDataSource implements DataSource {
   private final Supplier<DataSource> pool;
   private final DiskSync sync;
   private final StoreFaults faults;
+  private final boolean syncs;
 
-  DurableDataSource(Supplier<DataSource> pool, DiskSync sync, StoreFaults faults) {
+  /**
+   * @param syncs false only for {@link GroupCommit}, which syncs after releasing its lock so the
+   *     next group commits meanwhile
+   */
+  DurableDataSource(Supplier<DataSource> pool, DiskSync sync, StoreFaults faults, boolean syncs) {
     this.pool = pool;
     this.sync = sync;
     this.faults = faults;
+    this.syncs = syncs;
+  }
+
+  /** Syncs the file (group sync) after a commit made on a connection that does not sync itself. */
+  void afterCommit() throws SQLException {
+    try {
+      sync.afterCommit();
+    } catch (SQLException e) {
+      throw faults.observe(e);
+    }
   }
 
   @Override
@@ -112,10 +127,8 @@ final class DurableDataSource implements DataSource {
   }
 
   private void durable() throws SQLException {
-    try {
-      sync.afterCommit();
-    } catch (SQLException e) {
-      throw faults.observe(e);
+    if (syncs) {
+      afterCommit();
     }
   }
 

@@ -20,21 +20,40 @@ import pulse.api.Transactions;
  * number of commits follows the rate of the store's writes, not the rate of callers. A caller whose
  * work was done by another thread finds it done when it gets the lock and returns at once.
  *
- * <p>Why: H2 writes a new chunk to its file for every commit (WRITE_DELAY=0, so what was committed
- * survives a kill -9), and that dominated the CPU of a burst of fires. No extra thread: the
- * group's leader is one of its callers.
+ * <p>Why: H2 writes a new chunk to its file for every commit, and Pulse syncs the file after each
+ * (see DiskSync); both dominated the cost of a burst of fires and of API writes. No extra thread:
+ * the group's leader is one of its callers. The sync happens outside the lock, so while one group
+ * waits for the disk the next one is already being committed.
  */
 public final class GroupCommit implements Transactions {
   /** Bounds one transaction; a longer queue is committed in several groups. */
   static final int MAX_GROUP = 256;
 
+  /** Makes a commit durable; run by each caller after the group lock is released. */
+  @FunctionalInterface
+  interface AfterCommit {
+    void durable() throws SQLException;
+  }
+
   private final DataSource ds;
+  private final AfterCommit afterCommit;
   private final ReentrantLock lock = new ReentrantLock();
   private final Queue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
   private long groups;
 
+  /** Over a data source whose commits are already durable (or a test's). */
   public GroupCommit(DataSource ds) {
+    this(ds, () -> {});
+  }
+
+  /**
+   * Over a data source whose commits are not yet synced: each caller waits for {@code afterCommit}
+   * once the lock is free, so the next group commits while this one's sync runs, and the callers of
+   * both share that sync (DiskSync).
+   */
+  GroupCommit(DataSource ds, AfterCommit afterCommit) {
     this.ds = ds;
+    this.afterCommit = afterCommit;
   }
 
   @Override
@@ -49,7 +68,11 @@ public final class GroupCommit implements Transactions {
     } finally {
       lock.unlock();
     }
-    return mine.outcome();
+    T value = mine.outcome();
+    if (mine.committed) {
+      afterCommit.durable();
+    }
+    return value;
   }
 
   /** With the lock held: runs and commits up to {@link #MAX_GROUP} queued works. */
@@ -66,6 +89,9 @@ public final class GroupCommit implements Transactions {
         }
         c.commit();
         groups++;
+        for (Pending<?> p : group) {
+          p.committed = p.error == null;
+        }
       } catch (SQLException | RuntimeException | Error e) {
         rollbackQuietly(c, e);
         throw e;
@@ -127,6 +153,7 @@ public final class GroupCommit implements Transactions {
     T value;
     Throwable error;
     boolean done;
+    boolean committed;
 
     Pending(Work<T> work, Context context) {
       this.work = work;
