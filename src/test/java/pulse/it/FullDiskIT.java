@@ -85,8 +85,25 @@ class FullDiskIT {
       long ticksNow = ticks(d);
       await().atMost(Duration.ofSeconds(30)).until(() -> ticks(d) >= ticksNow + 2);
       assertThat(d.process().isAlive()).isTrue();
+      fillUp(fill); // full again, then a stop: a start on a full disk must say why it cannot run
     }
-    // the stop was clean; everything acknowledged is there after a restart
+    Process onFull = new DaemonProcess(dir.resolve("work"), Map.of("PULSE_API_TOKEN", TOKEN)).command("daemon").start();
+    var said = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(onFull.getInputStream().readAllBytes());
+      } catch (IOException e) {
+        return e.toString();
+      }
+    });
+    boolean ended = onFull.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    if (!ended) {
+      onFull.destroyForcibly();
+    }
+    assertThat(ended).as("a start on a full disk ends with a clear error").isTrue();
+    assertThat(said.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains("no space left on device");
+    assertThat(onFull.exitValue()).as("a full disk is worth retrying: exit 1, not 78").isEqualTo(1);
+    Files.delete(mount.resolve("fill"));
+    // everything acknowledged is there after a restart
     try (DaemonProcess d = new DaemonProcess(dir.resolve("work"), Map.of("PULSE_API_TOKEN", TOKEN, "PULSE_PROMPT_COMMAND", "true")).start()) {
       for (long id : acked) {
         assertThat(d.get("/api/pulse/" + id).statusCode()).as("pulse %d", id).isEqualTo(200);
