@@ -40,7 +40,8 @@ final class CoreRoutes {
   /** Open to everyone (no token): what a load balancer or {@code pulse status} asks. */
   private ApiResponse health(ApiRequest request) {
     boolean healthy = daemon.healthy();
-    List<JobView> jobs = daemon.jobs();
+    // a faulted store may be slow or closed: health answers from memory then
+    List<JobView> jobs = daemon.storeFault().isPresent() ? List.of() : daemon.jobs();
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("enabled", jobs.stream().filter(JobView::enabled).count());
     counts.put("disabled", jobs.stream().filter(j -> !j.enabled()).count());

@@ -69,16 +69,25 @@ final class OutboxSender implements AutoCloseable {
 
   private void loop() {
     long nextTick = 0;
+    boolean failing = false;
     while (!stopping) {
       try {
         if (System.nanoTime() - nextTick >= 0) {
-          tick.run();
+          // set first: a tick that fails (a full disk) waits like one that worked, instead of spinning
           nextTick = System.nanoTime() + TICK_EVERY.toNanos();
+          tick.run();
         }
         deliverDue();
+        if (failing) {
+          failing = false;
+          log.info("Alert sender works again");
+        }
       } catch (RuntimeException e) {
         pendingLeft = true;
-        log.warn("Alert sender: {}. Will try again in {}.", e.getMessage(), Durations.format(POLL));
+        if (!failing) { // one line per failing streak: a store fault would otherwise log every second
+          failing = true;
+          log.warn("Alert sender: {}. Will try again every {} (not logged again until it works).", e.getMessage(), Durations.format(POLL));
+        }
       }
       long untilTick = Math.max(1, (nextTick - System.nanoTime()) / 1_000_000);
       long waitMillis = pendingLeft ? Math.min(POLL.toMillis(), untilTick) : untilTick;

@@ -53,9 +53,9 @@ public final class Database implements AutoCloseable {
   private final List<Runnable> recoveryListeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService prober;
   private volatile boolean closed;
-  private JdbcConnectionPool syncPool; // these three: guarded by DiskSync's lock
+  private JdbcConnectionPool syncPool; // these three: used by one DiskSync sync at a time
   private Connection syncConnection;
-  private PreparedStatement syncStatement;
+  private org.h2.mvstore.MVStore syncStore;
 
   private Database(DatabaseFiles files) {
     this.files = files;
@@ -213,9 +213,12 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Stores everything committed and fsyncs, on a connection of its own: committers hold theirs while
-   * they wait for the sync, so with the pool exhausted a sync that needed one would never come.
-   * Called only under DiskSync's lock.
+   * Stores everything committed and fsyncs. Not {@code CHECKPOINT SYNC}: H2's {@code Database.sync()}
+   * holds the database's monitor while it waits for MVStore's store lock, and a store that fails
+   * (a full disk) holds that lock while its panic handler waits for the monitor, so the two
+   * deadlocked for good. MVStore's own {@code commit()} (blocking, stores what is committed) and
+   * {@code sync()} (fsync) take only the store lock. The store is reached through a connection of
+   * the sync's own: committers hold theirs while they wait. DiskSync runs one at a time.
    */
   private void checkpointSync() throws SQLException {
     try {
@@ -223,9 +226,14 @@ public final class Database implements AutoCloseable {
         closeSyncConnection();
         syncPool = pool;
         syncConnection = syncPool.getConnection();
-        syncStatement = syncConnection.prepareStatement("CHECKPOINT SYNC");
+        org.h2.engine.Session session = syncConnection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
+        syncStore = ((org.h2.engine.SessionLocal) session).getDatabase().getStore().getMvStore();
       }
-      syncStatement.execute();
+      syncStore.commit();
+      syncStore.sync();
+    } catch (RuntimeException e) { // MVStoreException: the file could not be written
+      closeSyncConnection();
+      throw new SQLException("cannot sync " + files.file() + ": " + e.getMessage(), "HY000", 90028, e);
     } catch (SQLException e) {
       closeSyncConnection();
       throw e;
@@ -240,7 +248,7 @@ public final class Database implements AutoCloseable {
         // broken already
       }
       syncConnection = null;
-      syncStatement = null;
+      syncStore = null;
     }
   }
 
@@ -268,8 +276,8 @@ public final class Database implements AutoCloseable {
       try (Connection c = pool.getConnection();
           PreparedStatement ps = c.prepareStatement("UPDATE pulse_store_probe SET probed_at = CURRENT_TIMESTAMP WHERE id = 1")) {
         ps.executeUpdate();
-        checkpointSync();
       }
+      sync.afterCommit();
       faults.clear();
       for (Runnable r : recoveryListeners) {
         try {

@@ -2,7 +2,6 @@ package pulse.store;
 
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Makes committed transactions durable: a caller whose commit returned calls {@link #afterCommit}
@@ -26,41 +25,63 @@ final class DiskSync {
   }
 
   private final Syncer syncer;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final Object monitor = new Object();
   /** Commits that returned; a commit takes its ticket after it returned. */
   private final AtomicLong commits = new AtomicLong();
-  /** The highest ticket a finished sync covers. Guarded by the lock. */
+  /** The highest ticket a finished sync covers. Guarded by the monitor, as are the two below. */
   private long synced;
+  private boolean syncing;
   private long syncs;
 
   DiskSync(Syncer syncer) {
     this.syncer = syncer;
   }
 
-  /** Called after a commit returned: returns once a sync that began after it has finished. */
+  /**
+   * Called after a commit returned: returns once a sync that began after it has finished. One
+   * caller syncs at a time; the others wait for it and return at once if it covered them (they do
+   * not queue for a lock only to find out), else one of them syncs next.
+   */
   void afterCommit() throws SQLException {
     long ticket = commits.incrementAndGet();
-    lock.lock();
-    try {
+    synchronized (monitor) {
+      while (synced < ticket) {
+        if (!syncing) {
+          syncing = true;
+          break;
+        }
+        try {
+          monitor.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted while waiting for the database file to be synced; the commit may not be durable", e);
+        }
+      }
       if (synced >= ticket) {
         return; // a sync that started after our commit already finished
       }
-      long upTo = commits.get(); // every ticket up to here belongs to a commit that already returned
+    }
+    long upTo = commits.get(); // every ticket up to here belongs to a commit that already returned
+    boolean ok = false;
+    try {
       syncer.sync();
-      synced = upTo;
-      syncs++;
+      ok = true;
     } finally {
-      lock.unlock();
+      synchronized (monitor) {
+        syncing = false;
+        if (ok) {
+          synced = Math.max(synced, upTo);
+          syncs++;
+        }
+        monitor.notifyAll();
+      }
     }
   }
 
   /** How many syncs ran: for tests and the benchmark. */
   long syncs() {
-    lock.lock();
-    try {
+    synchronized (monitor) {
       return syncs;
-    } finally {
-      lock.unlock();
     }
   }
 }

@@ -86,6 +86,9 @@ final class StoreFaults {
       if (m.contains("read-only file system")) {
         return Optional.of("the file system is read-only");
       }
+      if (m.contains("waited for database closing")) {
+        return Optional.of("H2 is still closing the database after an earlier error");
+      }
     }
     int code = e.getErrorCode();
     if (code == DATABASE_IS_CLOSED) {
