@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: POST /api/pulse/schedule on loopback with 4 keep-alive connections against the real
-# daemon jar; every pulse is committed to H2 (WRITE_DELAY=0) before its 201. Prints throughput and
+# daemon jar; every pulse is committed to H2 and synced to the disk before its 201. Prints throughput and
 # latency percentiles, then checks that every acknowledged pulse is in the queue.
 # Usage: bench/prompt/run.sh [REQUESTS] [CONNECTIONS]     (JAVA_OPTS adds daemon JVM flags)
 set -euo pipefail
@@ -27,9 +27,18 @@ curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null || { echo "daemon did no
 echo "== POST /api/pulse/schedule, $CONNS connections, $WARMUP warm-up + $REQUESTS measured requests ($(nproc) cores)"
 cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; }  # daemon user+system time in clock ticks
 java bench/prompt/LoadGen.java "$PORT" "$TOKEN" "$CONNS" "$WARMUP" 0   # warm-up: JIT, pools, caches
+# fsyncs of the database file so far (pulse_store_syncs_total; absent on builds before it existed)
+syncs() { curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^pulse_store_syncs_total/ {print int($2); f=1} END {if (!f) print -1}'; }
 C0=$(cpu)
+S0=$(syncs)
 java bench/prompt/LoadGen.java "$PORT" "$TOKEN" "$CONNS" 0 "$REQUESTS"
 C1=$(cpu)
+S1=$(syncs)
+if [ "$S0" -ge 0 ]; then
+  awk -v s=$((S1 - S0)) -v n="$REQUESTS" 'BEGIN { printf "syncs       %d fsyncs for %d acknowledged pulses: %.2f per request\n", s, n, s / n }'
+else
+  echo "syncs       none counted (this build does not sync)"
+fi
 awk -v t=$((C1 - C0)) -v hz="$(getconf CLK_TCK)" -v n="$REQUESTS" \
   'BEGIN { printf "daemon cpu  %.0f us per request (user+system; independent of other load on the machine)\n", t / hz * 1e6 / n }'
 echo "load        $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average on $(nproc) cores)"

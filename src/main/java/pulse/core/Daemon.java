@@ -112,9 +112,21 @@ public final class Daemon implements JobCatalog, AutoCloseable {
     scheduling.sync(toSchedule);
     scheduling.start();
     db.onRecovered(scheduling::recoverAfterStoreFault);
+    storeMetrics();
     housekeeping.scheduleWithFixedDelay(this::pruneHistory, 0, RETENTION_EVERY.toMinutes(), TimeUnit.MINUTES);
     log.info("Scheduler running: {} job(s) enabled, {} disabled; state in {}", toSchedule.size(),
         plan.size() - toSchedule.size(), config.stateDir());
+  }
+
+  /** How often the database file was synced, and whether the store is faulted: for /metrics and bench/. */
+  private void storeMetrics() {
+    var meter = telemetry.openTelemetry().getMeter("pulse");
+    meter.counterBuilder("pulse.store.syncs").setUnit("{sync}")
+        .setDescription("fsyncs of the database file; each covers every commit that returned before it began")
+        .buildWithCallback(m -> m.record(db.syncs()));
+    meter.gaugeBuilder("pulse.store.faulted").ofLongs()
+        .setDescription("1 while the store cannot take writes (a full disk, an I/O error), else 0")
+        .buildWithCallback(m -> m.record(db.fault().isPresent() ? 1 : 0));
   }
 
   private ExtensionContext extensionContext() {

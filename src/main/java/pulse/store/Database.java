@@ -207,8 +207,8 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** How many file syncs ran: for tests and benchmarks. */
-  long syncs() {
+  /** How many file syncs ran: for /metrics, tests and benchmarks. */
+  public long syncs() {
     return sync.syncs();
   }
 
