@@ -8,12 +8,12 @@ import java.util.Optional;
  *
  * @param url where CLI commands reach the daemon
  */
-public record ApiConfig(String host, int port, Optional<String> token, int maxBodyBytes, URI url) {
+public record ApiConfig(String host, int port, Optional<String> token, ApiLimits limits, URI url) {
 
   @Override
   public String toString() {
     // a record's default toString would print the token
     return "ApiConfig[host=" + host + ", port=" + port + ", token=" + (token.isPresent() ? Redactor.MASK : "none")
-        + ", maxBodyBytes=" + maxBodyBytes + ", url=" + url + "]";
+        + ", limits=" + limits + ", url=" + url + "]";
   }
 }

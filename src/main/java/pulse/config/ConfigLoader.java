@@ -26,6 +26,9 @@ import pulse.api.Setting;
  */
 public final class ConfigLoader {
   private static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
+  /** API read and idle timeouts: past 10 minutes a slow client holds its slot for nothing. */
+  private static final Duration API_TIMEOUT_MIN = Duration.ofMillis(100);
+  private static final Duration API_TIMEOUT_MAX = Duration.ofMinutes(10);
 
   private ConfigLoader() {}
 
@@ -113,6 +116,11 @@ public final class ConfigLoader {
     int port = intIn(settings, CoreSettings.API_PORT, 0, 65535, problems);
     int maxBody = intIn(settings, CoreSettings.API_MAX_BODY, 1024, 64 * 1024 * 1024, problems);
     int threads = intIn(settings, CoreSettings.SCHEDULER_THREADS, 1, 200, problems);
+    ApiLimits limits = new ApiLimits(maxBody,
+        durationIn(settings, CoreSettings.API_HEADER_TIMEOUT, API_TIMEOUT_MIN, API_TIMEOUT_MAX, problems),
+        durationIn(settings, CoreSettings.API_BODY_TIMEOUT, API_TIMEOUT_MIN, API_TIMEOUT_MAX, problems),
+        durationIn(settings, CoreSettings.API_IDLE_TIMEOUT, API_TIMEOUT_MIN, API_TIMEOUT_MAX, problems),
+        intIn(settings, CoreSettings.API_MAX_CONNECTIONS_PER_CLIENT, 1, 1000, problems));
     String level = settings.get(CoreSettings.LOG_LEVEL).orElse(CoreSettings.DEFAULT_LOG_LEVEL).toLowerCase(java.util.Locale.ROOT);
     if (!LOG_LEVELS.contains(level)) {
       problems.add(SettingCheck.format(CoreSettings.LOG_LEVEL, level, false, "unknown level", "use one of error, warn, info, debug, trace"));
@@ -130,7 +138,7 @@ public final class ConfigLoader {
     }
 
     Redactor redactor = new Redactor(secrets(sources, known, key -> extensions.stream().anyMatch(e -> e.ownsKey(key))));
-    ApiConfig api = new ApiConfig(host, port, settings.get(CoreSettings.API_TOKEN), maxBody, apiUrl);
+    ApiConfig api = new ApiConfig(host, port, settings.get(CoreSettings.API_TOKEN), limits, apiUrl);
     SchedulerConfig scheduler =
         new SchedulerConfig(
             zone,
@@ -220,6 +228,21 @@ public final class ConfigLoader {
     }
     problems.add(SettingCheck.format(key, v, false, "out of range", "use a number from " + min + " to " + max));
     return min;
+  }
+
+  private static Duration durationIn(MapSettings settings, String key, Duration min, Duration max, List<String> problems) {
+    Duration d;
+    try {
+      d = duration(settings, key);
+    } catch (IllegalArgumentException e) {
+      return min; // SettingCheck has reported the syntax
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      problems.add(SettingCheck.format(key, settings.get(key).orElseThrow(), false, "out of range",
+          "use a duration from " + Durations.format(min) + " to " + Durations.format(max)));
+      return min;
+    }
+    return d;
   }
 
   private static Duration duration(MapSettings settings, String key) {

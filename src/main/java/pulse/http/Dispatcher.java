@@ -12,9 +12,7 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,15 +28,14 @@ import pulse.config.Redactor;
 import pulse.telemetry.Telemetry;
 
 /**
- * Every request goes through here: route lookup, bearer check for writes, the body limit, a span
- * for writes, and the mapping of failures to JSON errors. Nothing below this class writes to the
+ * Every request goes through here: route lookup, bearer check for writes, a span for writes, and
+ * the mapping of failures to JSON errors ({@link ConnectionLoop} has already read the whole request
+ * within its limits). Nothing below this class writes to the
  * exchange, so no request ever gets a stack trace back.
  */
 final class Dispatcher implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  private static final String JSON_TYPE = "application/json; charset=utf-8";
-  /** How much of an oversized body is read and dropped to answer 413 cleanly. */
-  private static final long DRAIN_LIMIT = 1024 * 1024;
+  private static final String JSON_TYPE = Responses.JSON_TYPE;
   private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
     @Override
     public Iterable<String> keys(Headers carrier) {
@@ -53,14 +50,12 @@ final class Dispatcher implements HttpHandler {
 
   private final RouteTable routes;
   private final BearerAuth auth;
-  private final int maxBody;
   private final StatusPage page;
   private final Telemetry telemetry;
 
-  Dispatcher(RouteTable routes, BearerAuth auth, int maxBody, StatusPage page, Telemetry telemetry) {
+  Dispatcher(RouteTable routes, BearerAuth auth, StatusPage page, Telemetry telemetry) {
     this.routes = routes;
     this.auth = auth;
-    this.maxBody = maxBody;
     this.page = page;
     this.telemetry = telemetry;
   }
@@ -114,22 +109,10 @@ final class Dispatcher implements HttpHandler {
       return;
     }
     RouteTable.Match match = lookup.match().get();
-    if (match.route().write()) {
-      if (!auth.writesEnabled()) {
-        error(ex, 403, null, "write endpoints are off: set PULSE_API_TOKEN in the daemon's environment to enable them");
-        return;
-      }
-      if (!auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
-        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"pulse\"");
-        error(ex, 401, null, "missing or wrong token: send 'Authorization: Bearer <PULSE_API_TOKEN>'");
-        return;
-      }
-    }
-    byte[] body = readBody(ex);
-    if (body == null) {
-      error(ex, 413, null, "request body is larger than " + maxBody + " bytes (PULSE_API_MAX_BODY)");
+    if (match.route().write() && refuseWrite(ex)) {
       return;
     }
+    byte[] body = ex.getRequestBody().readAllBytes(); // whole and within PULSE_API_MAX_BODY: ConnectionLoop read it
     Map<String, String> params = new LinkedHashMap<>();
     match.params().forEach((k, v) -> params.put(k, decodePath(v)));
     if (!match.route().write()) {
@@ -154,6 +137,38 @@ final class Dispatcher implements HttpHandler {
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * Answers a write that is off or lacks the token; true if it did. The connection loop asks
+   * {@link #refusesBeforeBody} first, so a refused write's body is never read.
+   */
+  private boolean refuseWrite(HttpExchange ex) throws IOException {
+    if (!auth.writesEnabled()) {
+      error(ex, 403, null, "write endpoints are off: set PULSE_API_TOKEN in the daemon's environment to enable them");
+      return true;
+    }
+    if (!auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"pulse\"");
+      error(ex, 401, null, "missing or wrong token: send 'Authorization: Bearer <PULSE_API_TOKEN>'");
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether this request will be refused whatever its body: no such route, a wrong method, or a
+   * write without its token. Decided from the head alone, so the loop need not read the body.
+   */
+  boolean refusesBeforeBody(String method, String rawPath, Headers headers) {
+    if (!rawPath.startsWith("/api/")) {
+      return false;
+    }
+    RouteTable.Lookup lookup = routes.lookup(method.toUpperCase(java.util.Locale.ROOT), rawPath);
+    if (lookup.match().isEmpty()) {
+      return true;
+    }
+    return lookup.match().get().route().write() && (!auth.writesEnabled() || !auth.accepts(headers.getFirst("Authorization")));
   }
 
   private int respond(HttpExchange ex, String method, RouteTable.Match match, ApiRequest request) throws IOException {
@@ -186,59 +201,6 @@ final class Dispatcher implements HttpHandler {
       send(ex, response.status(), JSON_TYPE, Json.MAPPER.writeValueAsBytes(b));
     }
     return response.status();
-  }
-
-  /**
-   * Null when the body exceeds the limit. An oversized body is still read and dropped, up to a
-   * bound, so that the client sees the 413 rather than a reset connection and its keep-alive
-   * connection stays usable; past the bound the connection is closed after the answer.
-   */
-  private byte[] readBody(HttpExchange ex) throws IOException {
-    long declared = -1;
-    String header = ex.getRequestHeaders().getFirst("Content-Length");
-    if (header != null) {
-      try {
-        declared = Long.parseLong(header.trim());
-      } catch (NumberFormatException e) {
-        declared = Long.MAX_VALUE;
-      }
-    }
-    try (InputStream in = ex.getRequestBody()) {
-      if (declared > maxBody) {
-        drainOrClose(ex, in, declared);
-        return null;
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        out.write(buf, 0, n);
-        if (out.size() > maxBody) {
-          drainOrClose(ex, in, Long.MAX_VALUE);
-          return null;
-        }
-      }
-      return out.toByteArray();
-    }
-  }
-
-  private long drainLimit() {
-    return Math.max(DRAIN_LIMIT, 4L * maxBody);
-  }
-
-  private void drainOrClose(HttpExchange ex, InputStream in, long declared) throws IOException {
-    if (declared <= drainLimit()) {
-      long left = drainLimit();
-      byte[] buf = new byte[8192];
-      int n;
-      while (left > 0 && (n = in.read(buf)) > 0) {
-        left -= n;
-      }
-      if (left > 0) {
-        return;
-      }
-    }
-    ex.getResponseHeaders().set("Connection", "close");
   }
 
   private static Map<String, List<String>> query(String raw) {
@@ -280,13 +242,7 @@ final class Dispatcher implements HttpHandler {
   }
 
   private static void error(HttpExchange ex, int status, String field, String message) throws IOException {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", message);
-    if (field != null) {
-      body.put("field", field);
-    }
-    body.put("status", status);
-    send(ex, status, JSON_TYPE, Json.MAPPER.writeValueAsBytes(body));
+    send(ex, status, JSON_TYPE, Responses.errorBody(status, field, message));
   }
 
   private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
