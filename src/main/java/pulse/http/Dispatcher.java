@@ -174,6 +174,9 @@ final class Dispatcher implements HttpHandler {
   private int respond(HttpExchange ex, String method, RouteTable.Match match, ApiRequest request) throws IOException {
     ApiResponse response;
     try {
+      if (match.route().write() && request.body().length > 0) {
+        StrictJson.check(request.body());
+      }
       response = match.route().handler().handle(request);
     } catch (ApiException e) {
       error(ex, e.status(), e.field(), Redactor.redactText(e.getMessage()));

@@ -38,6 +38,23 @@ public final class RawClient implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Sends the request from another thread while reading the answer here: a server that refuses a
+   * huge request early answers before the client has finished sending it.
+   */
+  public String exchange(byte[] request, int timeoutMillis) throws IOException {
+    Thread writer = new Thread(() -> {
+      try {
+        send(request);
+      } catch (IOException e) {
+        // the server stopped reading after its answer: expected for refused requests
+      }
+    }, "raw-client-writer");
+    writer.setDaemon(true);
+    writer.start();
+    return readUntilClosed(timeoutMillis);
+  }
+
   /** Everything the server sends until it closes, or until the timeout; "" if nothing came. */
   public String readUntilClosed(int timeoutMillis) throws IOException {
     socket.setSoTimeout(timeoutMillis);
