@@ -133,12 +133,20 @@ public final class ConfigLoader {
     String host = settings.get(CoreSettings.API_HOST).orElse(CoreSettings.DEFAULT_API_HOST);
     URI apiUrl = settings.get(CoreSettings.API_URL).map(URI::create)
         .orElseGet(() -> URI.create("http://" + clientHost(host) + ":" + port));
+    for (String key : List.of(CoreSettings.API_TOKEN, CoreSettings.API_READ_TOKEN)) {
+      Optional<String> t = settings.get(key);
+      if (t.isPresent() && t.get().strip().length() < CoreSettings.MIN_TOKEN_LENGTH) {
+        problems.add(SettingCheck.format(key, t.get(), true, "is shorter than " + CoreSettings.MIN_TOKEN_LENGTH + " characters",
+            "make a good one with: openssl rand -hex 32"));
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
 
     Redactor redactor = new Redactor(secrets(sources, known, key -> extensions.stream().anyMatch(e -> e.ownsKey(key))));
-    ApiConfig api = new ApiConfig(host, port, settings.get(CoreSettings.API_TOKEN), limits, apiUrl);
+    ApiConfig api = new ApiConfig(host, port, settings.get(CoreSettings.API_TOKEN),
+        settings.get(CoreSettings.API_READ_TOKEN), allowedHosts(settings, host), limits, apiUrl);
     SchedulerConfig scheduler =
         new SchedulerConfig(
             zone,
@@ -247,6 +255,27 @@ public final class ConfigLoader {
 
   private static Duration duration(MapSettings settings, String key) {
     return Durations.parse(settings.get(key).orElseThrow());
+  }
+
+  /**
+   * Host names a request may name. Without the setting: the loopback names and the bind address, so a
+   * web page whose name was rebound to 127.0.0.1 cannot read the API through the browser.
+   */
+  private static Set<String> allowedHosts(MapSettings settings, String bindHost) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    Optional<String> set = settings.get(CoreSettings.API_ALLOWED_HOSTS);
+    if (set.isPresent()) {
+      for (String h : set.get().split(",")) {
+        if (!h.isBlank()) {
+          out.add(h.strip().toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+      return Set.copyOf(out);
+    }
+    out.addAll(List.of("localhost", "127.0.0.1", "[::1]"));
+    String b = bindHost.strip().toLowerCase(java.util.Locale.ROOT);
+    out.add(b.contains(":") && !b.startsWith("[") ? "[" + b + "]" : b);
+    return Set.copyOf(out);
   }
 
   /** The API listens on a wildcard address; a client connects to loopback instead. */

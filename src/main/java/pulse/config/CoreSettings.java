@@ -19,6 +19,8 @@ public final class CoreSettings {
   public static final String API_PORT = "PULSE_API_PORT";
   public static final String API_TOKEN = "PULSE_API_TOKEN";
   public static final String API_MAX_BODY = "PULSE_API_MAX_BODY";
+  public static final String API_READ_TOKEN = "PULSE_API_READ_TOKEN";
+  public static final String API_ALLOWED_HOSTS = "PULSE_API_ALLOWED_HOSTS";
   public static final String API_URL = "PULSE_API_URL";
   public static final String API_HEADER_TIMEOUT = "PULSE_API_HEADER_TIMEOUT";
   public static final String API_BODY_TIMEOUT = "PULSE_API_BODY_TIMEOUT";
@@ -36,6 +38,8 @@ public final class CoreSettings {
   public static final String DEFAULT_API_HOST = "127.0.0.1";
   public static final int DEFAULT_API_PORT = 8765;
   public static final int DEFAULT_API_MAX_BODY = 64 * 1024;
+  /** Shorter tokens can be guessed; 16 random characters is the least worth having. */
+  public static final int MIN_TOKEN_LENGTH = 16;
   // nginx waits 60 s; an admin API on loopback is answered by scripts and curl, which send a whole
   // request at once, so a few seconds is generous and frees a slow client's slot sooner.
   public static final String DEFAULT_API_HEADER_TIMEOUT = "5s";
@@ -61,6 +65,10 @@ public final class CoreSettings {
           Setting.of(API_HOST, STRING, DEFAULT_API_HOST, "address the HTTP API listens on"),
           Setting.of(API_PORT, INTEGER, String.valueOf(DEFAULT_API_PORT), "HTTP API port (0 picks a free one)"),
           Setting.of(API_TOKEN, STRING, null, "bearer token for API writes; writes are off without it").asSecret(),
+          Setting.of(API_READ_TOKEN, STRING, null,
+              "bearer token for API reads (all but /api/health); reads are open without it, and the write token also reads").asSecret(),
+          Setting.of(API_ALLOWED_HOSTS, STRING, null,
+              "comma-separated Host names the API answers to; default localhost, 127.0.0.1, ::1 and PULSE_API_HOST (DNS rebinding)"),
           Setting.of(API_MAX_BODY, INTEGER, String.valueOf(DEFAULT_API_MAX_BODY), "largest request body in bytes"),
           Setting.of(API_HEADER_TIMEOUT, DURATION, DEFAULT_API_HEADER_TIMEOUT,
               "time a client has from a request's first byte to the end of its headers (then 408)"),

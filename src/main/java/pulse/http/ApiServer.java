@@ -50,7 +50,8 @@ public final class ApiServer implements AutoCloseable {
     for (Extension x : daemon.extensions()) {
       routes.addAll(x.routes());
     }
-    Dispatcher dispatcher = new Dispatcher(new RouteTable(routes), new BearerAuth(config.token()), new StatusPage(daemon, version),
+    Dispatcher dispatcher = new Dispatcher(new RouteTable(routes), new BearerAuth(config.token(), config.readToken()),
+        new HostCheck(config.allowedHosts()), new StatusPage(daemon, version),
         telemetry);
     AtomicInteger n = new AtomicInteger();
     // The queue never fills: each connection has at most one request with the handlers.
@@ -68,8 +69,15 @@ public final class ApiServer implements AutoCloseable {
       ConnectionLoop loop = new ConnectionLoop(channel, config.limits(), dispatcher, executor);
       loop.start();
       ApiServer api = new ApiServer((InetSocketAddress) channel.getLocalAddress(), loop, executor);
-      log.info("HTTP API on http://{}; writes {}", api.address(),
-          config.token().isPresent() ? "need the bearer token" : "are off (set PULSE_API_TOKEN to enable them)");
+      log.info("HTTP API on http://{}; writes {}; reads {}", api.address(),
+          config.token().isPresent() ? "need the bearer token" : "are off (set PULSE_API_TOKEN to enable them)",
+          config.readToken().isPresent() ? "need a token" : "are open");
+      InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
+      if (!bound.getAddress().isLoopbackAddress()) {
+        log.warn("The HTTP API listens on {}, beyond this host, in plain HTTP{}: tokens and prompts cross the network readable. "
+            + "Put a TLS proxy in front and bind PULSE_API_HOST=127.0.0.1 (README: \"The API beyond this host\")", api.address(),
+            config.readToken().isPresent() ? "" : ", and reads need no token (set PULSE_API_READ_TOKEN)");
+      }
       return api;
     } catch (BindException e) {
       closeQuietly(channel);

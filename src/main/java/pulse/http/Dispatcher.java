@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pulse.api.ApiException;
@@ -50,12 +51,14 @@ final class Dispatcher implements HttpHandler {
 
   private final RouteTable routes;
   private final BearerAuth auth;
+  private final HostCheck hosts;
   private final StatusPage page;
   private final Telemetry telemetry;
 
-  Dispatcher(RouteTable routes, BearerAuth auth, StatusPage page, Telemetry telemetry) {
+  Dispatcher(RouteTable routes, BearerAuth auth, HostCheck hosts, StatusPage page, Telemetry telemetry) {
     this.routes = routes;
     this.auth = auth;
+    this.hosts = hosts;
     this.page = page;
     this.telemetry = telemetry;
   }
@@ -65,6 +68,16 @@ final class Dispatcher implements HttpHandler {
     try (ex) {
       String method = ex.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
       String path = ex.getRequestURI().getRawPath();
+      Optional<String> badHost = hosts.hostProblem(ex.getRequestHeaders());
+      if (badHost.isPresent()) {
+        error(ex, 421, null, badHost.get());
+        return;
+      }
+      if (readNeedsToken(method, path, ex.getRequestHeaders())) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"pulse\"");
+        error(ex, 401, null, "reads need a token here: send 'Authorization: Bearer <PULSE_API_READ_TOKEN>'");
+        return;
+      }
       if (path.startsWith("/api/")) {
         api(ex, method, path);
       } else if (path.equals("/metrics")) {
@@ -144,6 +157,11 @@ final class Dispatcher implements HttpHandler {
    * {@link #refusesBeforeBody} first, so a refused write's body is never read.
    */
   private boolean refuseWrite(HttpExchange ex) throws IOException {
+    Optional<String> foreign = hosts.originProblem(ex.getRequestHeaders());
+    if (foreign.isPresent()) {
+      error(ex, 403, null, foreign.get());
+      return true;
+    }
     if (!auth.writesEnabled()) {
       error(ex, 403, null, "write endpoints are off: set PULSE_API_TOKEN in the daemon's environment to enable them");
       return true;
@@ -161,6 +179,9 @@ final class Dispatcher implements HttpHandler {
    * write without its token. Decided from the head alone, so the loop need not read the body.
    */
   boolean refusesBeforeBody(String method, String rawPath, Headers headers) {
+    if (hosts.hostProblem(headers).isPresent() || readNeedsToken(method, rawPath, headers)) {
+      return true;
+    }
     if (!rawPath.startsWith("/api/")) {
       return false;
     }
@@ -168,7 +189,21 @@ final class Dispatcher implements HttpHandler {
     if (lookup.match().isEmpty()) {
       return true;
     }
-    return lookup.match().get().route().write() && (!auth.writesEnabled() || !auth.accepts(headers.getFirst("Authorization")));
+    return lookup.match().get().route().write() && (!auth.writesEnabled() || !auth.accepts(headers.getFirst("Authorization"))
+        || hosts.originProblem(headers).isPresent());
+  }
+
+  /**
+   * A read (anything but a write route and {@code /api/health}, which monitors poll) without the
+   * read or write token while PULSE_API_READ_TOKEN is set.
+   */
+  private boolean readNeedsToken(String method, String rawPath, Headers headers) {
+    if (!auth.readsNeedToken() || rawPath.equals("/api/health")) {
+      return false;
+    }
+    boolean write = rawPath.startsWith("/api/")
+        && routes.lookup(method.toUpperCase(java.util.Locale.ROOT), rawPath).match().map(m -> m.route().write()).orElse(false);
+    return !write && !auth.acceptsRead(headers.getFirst("Authorization"));
   }
 
   private int respond(HttpExchange ex, String method, RouteTable.Match match, ApiRequest request) throws IOException {
