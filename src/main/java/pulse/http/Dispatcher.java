@@ -37,6 +37,7 @@ import pulse.telemetry.Telemetry;
 final class Dispatcher implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final String JSON_TYPE = Responses.JSON_TYPE;
+  static final int TOKEN_FREE_THREADS = ApiServer.THREADS / 2;
   private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
     @Override
     public Iterable<String> keys(Headers carrier) {
@@ -51,6 +52,11 @@ final class Dispatcher implements HttpHandler {
 
   private final RouteTable routes;
   private final BearerAuth auth;
+  /**
+   * Handler threads that requests without a valid token may hold at once: however costly a
+   * token-free read, health checks and authenticated requests keep the rest of the threads.
+   */
+  private final java.util.concurrent.Semaphore tokenFree = new java.util.concurrent.Semaphore(TOKEN_FREE_THREADS);
   private final HostCheck hosts;
   private final StatusPage page;
   private final Telemetry telemetry;
@@ -78,22 +84,38 @@ final class Dispatcher implements HttpHandler {
         error(ex, 401, null, "reads need a token here: send 'Authorization: Bearer <PULSE_API_READ_TOKEN>'");
         return;
       }
-      if (path.startsWith("/api/")) {
-        api(ex, method, path);
-      } else if (path.equals("/metrics")) {
-        requireGet(ex, method, () -> send(ex, 200, Telemetry.PROMETHEUS_CONTENT_TYPE, telemetry.prometheusText()));
-      } else if (path.equals("/") || path.equals("/index.html")) {
-        requireGet(ex, method, () -> {
-          ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-          send(ex, 200, "text/html; charset=utf-8", page.render());
-        });
-      } else {
-        error(ex, 404, null, "no such page; the API is under /api/, the status page at /");
+      boolean bounded = !path.equals("/api/health") && !auth.acceptsRead(ex.getRequestHeaders().getFirst("Authorization"));
+      if (bounded && !tokenFree.tryAcquire()) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+        error(ex, 429, null, "too many requests without a token at once; retry in a second, or send the read or write token");
+        return;
+      }
+      try {
+        route(ex, method, path);
+      } finally {
+        if (bounded) {
+          tokenFree.release();
+        }
       }
     } catch (IOException e) {
       log.debug("HTTP client went away: {}", e.toString());
     } catch (RuntimeException e) {
       log.error("HTTP request failed: {}", Redactor.redactText(e.toString()));
+    }
+  }
+
+  private void route(HttpExchange ex, String method, String path) throws IOException {
+    if (path.startsWith("/api/")) {
+      api(ex, method, path);
+    } else if (path.equals("/metrics")) {
+      requireGet(ex, method, () -> send(ex, 200, Telemetry.PROMETHEUS_CONTENT_TYPE, telemetry.prometheusText()));
+    } else if (path.equals("/") || path.equals("/index.html")) {
+      requireGet(ex, method, () -> {
+        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        send(ex, 200, "text/html; charset=utf-8", page.render());
+      });
+    } else {
+      error(ex, 404, null, "no such page; the API is under /api/, the status page at /");
     }
   }
 

@@ -138,4 +138,52 @@ class SlowClientsIT {
       }
     }
   }
+
+  @Test
+  void eightTokenFreeClientsLoopingOnReadsLeaveHealthQuick() throws Exception {
+    try (DaemonProcess d = daemon(Map.of())) {
+      for (int i = 0; i < 300; i++) {
+        d.post("/api/pulse/schedule", TOKEN, "{\"prompt\":\"p" + i + "\",\"scheduled_at\":\"in " + (i + 1) + "h\"}");
+      }
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicInteger fiveHundreds = new java.util.concurrent.atomic.AtomicInteger();
+      List<Thread> loops = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String path = List.of("/api/pulse/upcoming?limit=1000", "/api/status", "/metrics", "/").get(i % 4);
+        Thread t = new Thread(() -> {
+          HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+          HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + path)).timeout(Duration.ofSeconds(10)).build();
+          while (!stop.get()) {
+            try {
+              if (http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() >= 500) {
+                fiveHundreds.incrementAndGet();
+              }
+            } catch (Exception e) {
+              return;
+            }
+          }
+        });
+        t.start();
+        loops.add(t);
+      }
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/api/health"))
+          .timeout(Duration.ofSeconds(5)).build();
+      long[] micros = new long[200];
+      for (int i = 0; i < micros.length; i++) {
+        long t = System.nanoTime();
+        assertThat(http.send(probe, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        micros[i] = (System.nanoTime() - t) / 1_000;
+        Thread.sleep(10);
+      }
+      stop.set(true);
+      for (Thread t : loops) {
+        t.join(15_000);
+      }
+      Arrays.sort(micros);
+      System.out.printf("probe with 8 token-free read loops: p50 %.1f ms, p99 %.1f ms%n", micros[100] / 1e3, micros[197] / 1e3);
+      assertThat(micros[197]).as("p99 of GET /api/health in µs").isLessThan(100_000);
+      assertThat(fiveHundreds.get()).isZero();
+    }
+  }
 }
