@@ -287,8 +287,9 @@ public final class ConfigLoader {
   }
 
   /**
-   * Every env-file value whose key is not a known non-secret setting, every value whose key names a
-   * secret (TOKEN, PASSWORD, SECRET, KEY), and every declared secret setting. A key an extension
+   * Every env-file value whose key Pulse does not know (and is not PULSE_*), every value whose key
+   * names a secret (TOKEN, PASSWORD, SECRET, KEY) or is a webhook or ping URL, and every declared
+   * secret setting. A key an extension
    * owns (such as PULSE_CHECK_WEB) counts as known: its value is the thing alerts must name.
    */
   static Set<String> secrets(EnvSources sources, Map<String, Setting> known) {
@@ -297,15 +298,16 @@ public final class ConfigLoader {
 
   static Set<String> secrets(EnvSources sources, Map<String, Setting> known, java.util.function.Predicate<String> owned) {
     Set<String> out = new HashSet<>();
+    // An env-file key Pulse does not know is for the commands it starts (AWS_..., RESTIC_...): kept
+    // secret. A PULSE_ key is judged by what it holds, wherever it came from ('every 3s' is no secret).
     sources.file().forEach((k, v) -> {
-      Setting s = known.get(k);
-      if ((s == null && !owned.test(k)) || (s != null && s.secret()) || Redactor.isSecretKey(k)) {
+      if (known.get(k) == null && !owned.test(k) && !k.startsWith("PULSE_")) {
         out.add(v);
       }
     });
     sources.merged().forEach((k, v) -> {
       Setting s = known.get(k);
-      if (Redactor.isSecretKey(k) || (s != null && s.secret())) {
+      if (Redactor.isSecretKey(k) || Redactor.isSecretUrlKey(k) || (s != null && s.secret())) {
         out.add(v);
       }
       if (k.startsWith("OTEL_EXPORTER_OTLP_") && k.endsWith("HEADERS")) {
@@ -341,8 +343,8 @@ public final class ConfigLoader {
       if (v.isEmpty() && !CoreSettings.ALL.contains(s)) {
         continue;
       }
-      boolean secret = s.secret() || Redactor.isSecretKey(s.key());
-      out.put(s.key(), v.map(x -> secret ? Redactor.MASK : x).orElse(secret ? "(unset)" : "(default)"));
+      boolean secret = s.secret() || Redactor.isSecretKey(s.key()) || Redactor.isSecretUrlKey(s.key());
+      out.put(s.key(), v.map(x -> secret ? Redactor.MASK : Redactor.maskUrlCredentials(x)).orElse(secret ? "(unset)" : "(default)"));
     }
     out.put(CoreSettings.STATE_DIR, stateDir.toString());
     out.put(CoreSettings.PLUGINS_DIR, pluginsDir.toString());
@@ -350,7 +352,8 @@ public final class ConfigLoader {
     settings.values().keySet().stream()
         .filter(k -> k.startsWith(CoreSettings.JOB_PREFIX) || (k.startsWith("PULSE_") && !out.containsKey(k) && !known.containsKey(k)))
         .sorted()
-        .forEach(k -> out.put(k, Redactor.isSecretKey(k) ? Redactor.MASK : settings.get(k).orElse("")));
+        .forEach(k -> out.put(k, Redactor.isSecretKey(k) || Redactor.isSecretUrlKey(k) ? Redactor.MASK
+            : Redactor.maskUrlCredentials(settings.get(k).orElse(""))));
     return out;
   }
 }
