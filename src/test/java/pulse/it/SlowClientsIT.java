@@ -182,7 +182,9 @@ class SlowClientsIT {
       }
       Arrays.sort(micros);
       System.out.printf("probe with 8 token-free read loops: p50 %.1f ms, p99 %.1f ms%n", micros[100] / 1e3, micros[197] / 1e3);
-      assertThat(micros[197]).as("p99 of GET /api/health in µs").isLessThan(100_000);
+      // The bound is on handler threads, not CPU: the 8 loops run in this JVM on the same 2 shared
+      // cores, so the probe's p99 was 60 ms on a quiet machine and 183 ms at load 7. On main it was 16 s.
+      assertThat(micros[197]).as("p99 of GET /api/health in µs").isLessThan(1_000_000);
       assertThat(fiveHundreds.get()).isZero();
     }
   }
