@@ -11,6 +11,11 @@ import java.util.regex.Pattern;
 /** Parses the human durations used in settings: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h30m}, {@code 7d}, {@code PT1H}. */
 public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
+  /**
+   * The longest duration anything reads: {@link Duration#toNanos()} and {@code Instant.plus} overflow
+   * not far beyond (292 years of nanoseconds), and no setting or API field means more.
+   */
+  public static final Duration MAX = Duration.ofDays(36_500);
 
   private Durations() {}
 
@@ -23,7 +28,7 @@ public final class Durations {
     String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
     if (s.startsWith("pt") || s.startsWith("p")) {
       try {
-        return Duration.parse(s.toUpperCase(Locale.ROOT));
+        return bounded(text, Duration.parse(s.toUpperCase(Locale.ROOT)));
       } catch (DateTimeParseException e) {
         throw invalid(text);
       }
@@ -38,15 +43,19 @@ public final class Durations {
       if (m.start() != end) {
         throw invalid(text);
       }
-      long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        default -> Duration.ofDays(7 * n);
-      });
+      try {
+        long n = Long.parseLong(m.group(1));
+        total = bounded(text, total.plus(switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          case "d" -> Duration.ofDays(n);
+          default -> Duration.ofDays(Math.multiplyExact(7, n));
+        }));
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw tooLong(text);
+      }
       end = m.end();
     }
     if (end != s.length()) {
@@ -89,6 +98,18 @@ public final class Durations {
       }
     }
     return List.copyOf(out);
+  }
+
+  private static Duration bounded(String text, Duration d) {
+    if (d.compareTo(MAX) > 0) {
+      throw tooLong(text);
+    }
+    return d;
+  }
+
+  private static IllegalArgumentException tooLong(String text) {
+    String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    return new IllegalArgumentException("'" + shown + "' is longer than any duration Pulse reads: at most " + MAX.toDays() + "d (100 years)");
   }
 
   private static IllegalArgumentException invalid(String text) {

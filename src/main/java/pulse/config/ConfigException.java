@@ -12,8 +12,13 @@ public final class ConfigException extends RuntimeException {
   private final List<String> problems;
 
   public ConfigException(List<String> problems) {
-    super(String.join("\n", problems));
-    this.problems = List.copyOf(problems);
+    super(String.join("\n", masked(problems)));
+    this.problems = masked(problems);
+  }
+
+  /** The Redactor is not installed yet when configuration fails: URL passwords are masked here, for stderr and the log alike. */
+  private static List<String> masked(List<String> problems) {
+    return problems.stream().map(Redactor::maskUrlCredentials).toList();
   }
 
   public ConfigException(String problem) {

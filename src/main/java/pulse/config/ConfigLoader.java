@@ -26,6 +26,9 @@ import pulse.api.Setting;
  */
 public final class ConfigLoader {
   private static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
+  /** API read and idle timeouts: past 10 minutes a slow client holds its slot for nothing. */
+  private static final Duration API_TIMEOUT_MIN = Duration.ofMillis(100);
+  private static final Duration API_TIMEOUT_MAX = Duration.ofMinutes(10);
 
   private ConfigLoader() {}
 
@@ -113,6 +116,11 @@ public final class ConfigLoader {
     int port = intIn(settings, CoreSettings.API_PORT, 0, 65535, problems);
     int maxBody = intIn(settings, CoreSettings.API_MAX_BODY, 1024, 64 * 1024 * 1024, problems);
     int threads = intIn(settings, CoreSettings.SCHEDULER_THREADS, 1, 200, problems);
+    ApiLimits limits = new ApiLimits(maxBody,
+        durationIn(settings, CoreSettings.API_HEADER_TIMEOUT, API_TIMEOUT_MIN, API_TIMEOUT_MAX, problems),
+        durationIn(settings, CoreSettings.API_BODY_TIMEOUT, API_TIMEOUT_MIN, API_TIMEOUT_MAX, problems),
+        durationIn(settings, CoreSettings.API_IDLE_TIMEOUT, API_TIMEOUT_MIN, API_TIMEOUT_MAX, problems),
+        intIn(settings, CoreSettings.API_MAX_CONNECTIONS_PER_CLIENT, 1, 1000, problems));
     String level = settings.get(CoreSettings.LOG_LEVEL).orElse(CoreSettings.DEFAULT_LOG_LEVEL).toLowerCase(java.util.Locale.ROOT);
     if (!LOG_LEVELS.contains(level)) {
       problems.add(SettingCheck.format(CoreSettings.LOG_LEVEL, level, false, "unknown level", "use one of error, warn, info, debug, trace"));
@@ -125,12 +133,20 @@ public final class ConfigLoader {
     String host = settings.get(CoreSettings.API_HOST).orElse(CoreSettings.DEFAULT_API_HOST);
     URI apiUrl = settings.get(CoreSettings.API_URL).map(URI::create)
         .orElseGet(() -> URI.create("http://" + clientHost(host) + ":" + port));
+    for (String key : List.of(CoreSettings.API_TOKEN, CoreSettings.API_READ_TOKEN)) {
+      Optional<String> t = settings.get(key);
+      if (t.isPresent() && t.get().strip().length() < CoreSettings.MIN_TOKEN_LENGTH) {
+        problems.add(SettingCheck.format(key, t.get(), true, "is shorter than " + CoreSettings.MIN_TOKEN_LENGTH + " characters",
+            "make a good one with: openssl rand -hex 32"));
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
 
     Redactor redactor = new Redactor(secrets(sources, known, key -> extensions.stream().anyMatch(e -> e.ownsKey(key))));
-    ApiConfig api = new ApiConfig(host, port, settings.get(CoreSettings.API_TOKEN), maxBody, apiUrl);
+    ApiConfig api = new ApiConfig(host, port, settings.get(CoreSettings.API_TOKEN),
+        settings.get(CoreSettings.API_READ_TOKEN), allowedHosts(settings, host), limits, apiUrl);
     SchedulerConfig scheduler =
         new SchedulerConfig(
             zone,
@@ -222,8 +238,44 @@ public final class ConfigLoader {
     return min;
   }
 
+  private static Duration durationIn(MapSettings settings, String key, Duration min, Duration max, List<String> problems) {
+    Duration d;
+    try {
+      d = duration(settings, key);
+    } catch (IllegalArgumentException e) {
+      return min; // SettingCheck has reported the syntax
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      problems.add(SettingCheck.format(key, settings.get(key).orElseThrow(), false, "out of range",
+          "use a duration from " + Durations.format(min) + " to " + Durations.format(max)));
+      return min;
+    }
+    return d;
+  }
+
   private static Duration duration(MapSettings settings, String key) {
     return Durations.parse(settings.get(key).orElseThrow());
+  }
+
+  /**
+   * Host names a request may name. Without the setting: the loopback names and the bind address, so a
+   * web page whose name was rebound to 127.0.0.1 cannot read the API through the browser.
+   */
+  private static Set<String> allowedHosts(MapSettings settings, String bindHost) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    Optional<String> set = settings.get(CoreSettings.API_ALLOWED_HOSTS);
+    if (set.isPresent()) {
+      for (String h : set.get().split(",")) {
+        if (!h.isBlank()) {
+          out.add(h.strip().toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+      return Set.copyOf(out);
+    }
+    out.addAll(List.of("localhost", "127.0.0.1", "[::1]"));
+    String b = bindHost.strip().toLowerCase(java.util.Locale.ROOT);
+    out.add(b.contains(":") && !b.startsWith("[") ? "[" + b + "]" : b);
+    return Set.copyOf(out);
   }
 
   /** The API listens on a wildcard address; a client connects to loopback instead. */
@@ -235,8 +287,9 @@ public final class ConfigLoader {
   }
 
   /**
-   * Every env-file value whose key is not a known non-secret setting, every value whose key names a
-   * secret (TOKEN, PASSWORD, SECRET, KEY), and every declared secret setting. A key an extension
+   * Every env-file value whose key Pulse does not know (and is not PULSE_*), every value whose key
+   * names a secret (TOKEN, PASSWORD, SECRET, KEY) or is a webhook or ping URL, and every declared
+   * secret setting. A key an extension
    * owns (such as PULSE_CHECK_WEB) counts as known: its value is the thing alerts must name.
    */
   static Set<String> secrets(EnvSources sources, Map<String, Setting> known) {
@@ -245,15 +298,16 @@ public final class ConfigLoader {
 
   static Set<String> secrets(EnvSources sources, Map<String, Setting> known, java.util.function.Predicate<String> owned) {
     Set<String> out = new HashSet<>();
+    // An env-file key Pulse does not know is for the commands it starts (AWS_..., RESTIC_...): kept
+    // secret. A PULSE_ key is judged by what it holds, wherever it came from ('every 3s' is no secret).
     sources.file().forEach((k, v) -> {
-      Setting s = known.get(k);
-      if ((s == null && !owned.test(k)) || (s != null && s.secret()) || Redactor.isSecretKey(k)) {
+      if (known.get(k) == null && !owned.test(k) && !k.startsWith("PULSE_")) {
         out.add(v);
       }
     });
     sources.merged().forEach((k, v) -> {
       Setting s = known.get(k);
-      if (Redactor.isSecretKey(k) || (s != null && s.secret())) {
+      if (Redactor.isSecretKey(k) || Redactor.isSecretUrlKey(k) || (s != null && s.secret())) {
         out.add(v);
       }
       if (k.startsWith("OTEL_EXPORTER_OTLP_") && k.endsWith("HEADERS")) {
@@ -289,8 +343,8 @@ public final class ConfigLoader {
       if (v.isEmpty() && !CoreSettings.ALL.contains(s)) {
         continue;
       }
-      boolean secret = s.secret() || Redactor.isSecretKey(s.key());
-      out.put(s.key(), v.map(x -> secret ? Redactor.MASK : x).orElse(secret ? "(unset)" : "(default)"));
+      boolean secret = s.secret() || Redactor.isSecretKey(s.key()) || Redactor.isSecretUrlKey(s.key());
+      out.put(s.key(), v.map(x -> secret ? Redactor.MASK : Redactor.maskUrlCredentials(x)).orElse(secret ? "(unset)" : "(default)"));
     }
     out.put(CoreSettings.STATE_DIR, stateDir.toString());
     out.put(CoreSettings.PLUGINS_DIR, pluginsDir.toString());
@@ -298,7 +352,8 @@ public final class ConfigLoader {
     settings.values().keySet().stream()
         .filter(k -> k.startsWith(CoreSettings.JOB_PREFIX) || (k.startsWith("PULSE_") && !out.containsKey(k) && !known.containsKey(k)))
         .sorted()
-        .forEach(k -> out.put(k, Redactor.isSecretKey(k) ? Redactor.MASK : settings.get(k).orElse("")));
+        .forEach(k -> out.put(k, Redactor.isSecretKey(k) || Redactor.isSecretUrlKey(k) ? Redactor.MASK
+            : Redactor.maskUrlCredentials(settings.get(k).orElse(""))));
     return out;
   }
 }

@@ -19,7 +19,13 @@ public final class CoreSettings {
   public static final String API_PORT = "PULSE_API_PORT";
   public static final String API_TOKEN = "PULSE_API_TOKEN";
   public static final String API_MAX_BODY = "PULSE_API_MAX_BODY";
+  public static final String API_READ_TOKEN = "PULSE_API_READ_TOKEN";
+  public static final String API_ALLOWED_HOSTS = "PULSE_API_ALLOWED_HOSTS";
   public static final String API_URL = "PULSE_API_URL";
+  public static final String API_HEADER_TIMEOUT = "PULSE_API_HEADER_TIMEOUT";
+  public static final String API_BODY_TIMEOUT = "PULSE_API_BODY_TIMEOUT";
+  public static final String API_IDLE_TIMEOUT = "PULSE_API_IDLE_TIMEOUT";
+  public static final String API_MAX_CONNECTIONS_PER_CLIENT = "PULSE_API_MAX_CONNECTIONS_PER_CLIENT";
   public static final String TRACE_URL = "PULSE_TRACE_URL";
   public static final String HISTORY_RETENTION = "PULSE_HISTORY_RETENTION";
   public static final String ALLOW_INSECURE_ENV_FILE = "PULSE_ALLOW_INSECURE_ENV_FILE";
@@ -32,6 +38,14 @@ public final class CoreSettings {
   public static final String DEFAULT_API_HOST = "127.0.0.1";
   public static final int DEFAULT_API_PORT = 8765;
   public static final int DEFAULT_API_MAX_BODY = 64 * 1024;
+  /** Shorter tokens can be guessed; 16 random characters is the least worth having. */
+  public static final int MIN_TOKEN_LENGTH = 16;
+  // nginx waits 60 s; an admin API on loopback is answered by scripts and curl, which send a whole
+  // request at once, so a few seconds is generous and frees a slow client's slot sooner.
+  public static final String DEFAULT_API_HEADER_TIMEOUT = "5s";
+  public static final String DEFAULT_API_BODY_TIMEOUT = "10s";
+  public static final String DEFAULT_API_IDLE_TIMEOUT = "30s";
+  public static final int DEFAULT_API_MAX_CONNECTIONS_PER_CLIENT = 16;
   public static final String DEFAULT_HISTORY_RETENTION = "30d";
   public static final String DEFAULT_MISFIRE_GRACE = "1h";
   public static final String DEFAULT_SHUTDOWN_GRACE = "20s";
@@ -51,7 +65,19 @@ public final class CoreSettings {
           Setting.of(API_HOST, STRING, DEFAULT_API_HOST, "address the HTTP API listens on"),
           Setting.of(API_PORT, INTEGER, String.valueOf(DEFAULT_API_PORT), "HTTP API port (0 picks a free one)"),
           Setting.of(API_TOKEN, STRING, null, "bearer token for API writes; writes are off without it").asSecret(),
+          Setting.of(API_READ_TOKEN, STRING, null,
+              "bearer token for API reads (all but /api/health); reads are open without it, and the write token also reads").asSecret(),
+          Setting.of(API_ALLOWED_HOSTS, STRING, null,
+              "comma-separated Host names the API answers to; default localhost, 127.0.0.1, ::1 and PULSE_API_HOST (DNS rebinding)"),
           Setting.of(API_MAX_BODY, INTEGER, String.valueOf(DEFAULT_API_MAX_BODY), "largest request body in bytes"),
+          Setting.of(API_HEADER_TIMEOUT, DURATION, DEFAULT_API_HEADER_TIMEOUT,
+              "time a client has from a request's first byte to the end of its headers (then 408)"),
+          Setting.of(API_BODY_TIMEOUT, DURATION, DEFAULT_API_BODY_TIMEOUT,
+              "time a client has to send a request body after its headers (then 408)"),
+          Setting.of(API_IDLE_TIMEOUT, DURATION, DEFAULT_API_IDLE_TIMEOUT,
+              "an idle keep-alive connection, or one whose client does not read its answer, is closed after this"),
+          Setting.of(API_MAX_CONNECTIONS_PER_CLIENT, INTEGER, String.valueOf(DEFAULT_API_MAX_CONNECTIONS_PER_CLIENT),
+              "open connections one client address may hold; more are answered 429"),
           Setting.of(API_URL, Setting.Kind.URL, null,
               "where CLI commands find the daemon; default http://<PULSE_API_HOST>:<PULSE_API_PORT>"),
           Setting.of(TRACE_URL, STRING, null,

@@ -18,6 +18,15 @@ import java.util.Set;
  * file that group or others can read is refused, because it holds secrets.
  */
 public final class EnvFileReader {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EnvFileReader.class);
+  /**
+   * A few hundred settings are a few KiB; a 10 MB file of 330k keys took start-up from 2 s to 7 s
+   * and 500 MB of memory, so the file is refused past this.
+   */
+  static final long MAX_ENV_FILE_BYTES = 1024 * 1024;
+  private static final java.util.regex.Pattern KEY_LINE =
+      java.util.regex.Pattern.compile("^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\\s*=");
+
   private EnvFileReader() {}
 
   public static EnvSources read(Optional<Path> flag, Map<String, String> processEnv) {
@@ -43,6 +52,16 @@ public final class EnvFileReader {
 
   private static Map<String, String> parse(Path path) {
     try {
+      long size = Files.size(path);
+      if (size > MAX_ENV_FILE_BYTES) {
+        throw new ConfigException("env file " + path + " is " + size + " bytes; at most " + MAX_ENV_FILE_BYTES
+            + " are read. Keep settings in it, not data");
+      }
+      warnOfDuplicates(path);
+    } catch (IOException e) {
+      throw new ConfigException("env file " + path + " cannot be read (" + e.getMessage() + "); fix its owner or mode (chmod 600)");
+    }
+    try {
       Dotenv dotenv =
           Dotenv.configure()
               .directory(path.getParent().toString())
@@ -57,6 +76,22 @@ public final class EnvFileReader {
       // dotenv-java's message quotes the bad line, which may hold a secret: name the file only.
       throw new ConfigException(
           "env file " + path + " has a line that is not KEY=value; fix the line (quote values with spaces)");
+    }
+  }
+
+  /** dotenv-java keeps the last of two lines with one key, silently: say so, naming both lines (never the values). */
+  private static void warnOfDuplicates(Path path) throws IOException {
+    Map<String, Integer> first = new HashMap<>();
+    int n = 0;
+    for (String line : Files.readAllLines(path, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+      n++;
+      java.util.regex.Matcher m = KEY_LINE.matcher(line);
+      if (m.find()) {
+        Integer before = first.putIfAbsent(m.group(1), n);
+        if (before != null) {
+          log.warn("env file {}: {} is set on line {} and again on line {}; the later line wins. Remove one", path, m.group(1), before, n);
+        }
+      }
     }
   }
 

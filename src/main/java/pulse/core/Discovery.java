@@ -162,10 +162,40 @@ public final class Discovery {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+      return s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted()
+          .filter(p -> readableJar(p, problems)).toList();
     } catch (IOException e) {
       problems.add("plugins directory " + dir + " cannot be listed: " + e.getMessage());
       return List.of();
+    }
+  }
+
+  /**
+   * A URLClassLoader over an empty, corrupt or directory "jar" finds nothing and says nothing, so
+   * the plugin would vanish silently: open each as a zip first and report what is wrong with it.
+   */
+  private static boolean readableJar(Path jar, List<String> problems) {
+    if (Files.isDirectory(jar)) {
+      problems.add("plugin " + jar + " is a directory, not a jar; remove it or put the jar there instead");
+      return false;
+    }
+    try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+      if (f.getEntry("META-INF/services/pulse.api.Job") == null && f.getEntry("META-INF/services/pulse.api.Extension") == null) {
+        problems.add("plugin " + jar + " provides no job or extension (no META-INF/services/pulse.api.Job or pulse.api.Extension)");
+      }
+      return true;
+    } catch (IOException e) {
+      String why = safeSize(jar) == 0 ? "is empty" : "is not a jar (" + e.getMessage() + ")";
+      problems.add("plugin " + jar + " " + why + "; rebuild or remove it");
+      return false;
+    }
+  }
+
+  private static long safeSize(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return -1;
     }
   }
 

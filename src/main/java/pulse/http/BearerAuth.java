@@ -11,18 +11,42 @@ import java.util.Optional;
  */
 final class BearerAuth {
   private static final String PREFIX = "Bearer ";
-  private final byte[] expected;
+  private final byte[] write;
+  private final byte[] read;
 
-  /** @param token PULSE_API_TOKEN; empty means writes are off */
-  BearerAuth(Optional<String> token) {
-    this.expected = token.map(BearerAuth::sha256).orElse(null);
+  /**
+   * @param writeToken PULSE_API_TOKEN; empty means writes are off
+   * @param readToken PULSE_API_READ_TOKEN; empty means reads are open
+   */
+  BearerAuth(Optional<String> writeToken, Optional<String> readToken) {
+    this.write = writeToken.map(BearerAuth::sha256).orElse(null);
+    this.read = readToken.map(BearerAuth::sha256).orElse(null);
+  }
+
+  BearerAuth(Optional<String> writeToken) {
+    this(writeToken, Optional.empty());
   }
 
   boolean writesEnabled() {
-    return expected != null;
+    return write != null;
+  }
+
+  boolean readsNeedToken() {
+    return read != null;
   }
 
   boolean accepts(String authorizationHeader) {
+    return matches(write, authorizationHeader);
+  }
+
+  /** The read token, or the write token, which reads too. */
+  boolean acceptsRead(String authorizationHeader) {
+    boolean r = matches(read, authorizationHeader);
+    boolean w = matches(write, authorizationHeader); // both compared always: the time says nothing about which
+    return r || w;
+  }
+
+  private static boolean matches(byte[] expected, String authorizationHeader) {
     if (expected == null || authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       return false;
     }

@@ -12,15 +12,14 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pulse.api.ApiException;
@@ -30,15 +29,15 @@ import pulse.config.Redactor;
 import pulse.telemetry.Telemetry;
 
 /**
- * Every request goes through here: route lookup, bearer check for writes, the body limit, a span
- * for writes, and the mapping of failures to JSON errors. Nothing below this class writes to the
+ * Every request goes through here: route lookup, bearer check for writes, a span for writes, and
+ * the mapping of failures to JSON errors ({@link ConnectionLoop} has already read the whole request
+ * within its limits). Nothing below this class writes to the
  * exchange, so no request ever gets a stack trace back.
  */
 final class Dispatcher implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  private static final String JSON_TYPE = "application/json; charset=utf-8";
-  /** How much of an oversized body is read and dropped to answer 413 cleanly. */
-  private static final long DRAIN_LIMIT = 1024 * 1024;
+  private static final String JSON_TYPE = Responses.JSON_TYPE;
+  static final int TOKEN_FREE_THREADS = ApiServer.THREADS / 2;
   private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
     @Override
     public Iterable<String> keys(Headers carrier) {
@@ -53,14 +52,19 @@ final class Dispatcher implements HttpHandler {
 
   private final RouteTable routes;
   private final BearerAuth auth;
-  private final int maxBody;
+  /**
+   * Handler threads that requests without a valid token may hold at once: however costly a
+   * token-free read, health checks and authenticated requests keep the rest of the threads.
+   */
+  private final java.util.concurrent.Semaphore tokenFree = new java.util.concurrent.Semaphore(TOKEN_FREE_THREADS);
+  private final HostCheck hosts;
   private final StatusPage page;
   private final Telemetry telemetry;
 
-  Dispatcher(RouteTable routes, BearerAuth auth, int maxBody, StatusPage page, Telemetry telemetry) {
+  Dispatcher(RouteTable routes, BearerAuth auth, HostCheck hosts, StatusPage page, Telemetry telemetry) {
     this.routes = routes;
     this.auth = auth;
-    this.maxBody = maxBody;
+    this.hosts = hosts;
     this.page = page;
     this.telemetry = telemetry;
   }
@@ -70,22 +74,48 @@ final class Dispatcher implements HttpHandler {
     try (ex) {
       String method = ex.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
       String path = ex.getRequestURI().getRawPath();
-      if (path.startsWith("/api/")) {
-        api(ex, method, path);
-      } else if (path.equals("/metrics")) {
-        requireGet(ex, method, () -> send(ex, 200, Telemetry.PROMETHEUS_CONTENT_TYPE, telemetry.prometheusText()));
-      } else if (path.equals("/") || path.equals("/index.html")) {
-        requireGet(ex, method, () -> {
-          ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-          send(ex, 200, "text/html; charset=utf-8", page.render());
-        });
-      } else {
-        error(ex, 404, null, "no such page; the API is under /api/, the status page at /");
+      Optional<String> badHost = hosts.hostProblem(ex.getRequestHeaders());
+      if (badHost.isPresent()) {
+        error(ex, 421, null, badHost.get());
+        return;
+      }
+      if (readNeedsToken(method, path, ex.getRequestHeaders())) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"pulse\"");
+        error(ex, 401, null, "reads need a token here: send 'Authorization: Bearer <PULSE_API_READ_TOKEN>'");
+        return;
+      }
+      boolean bounded = !path.equals("/api/health") && !auth.acceptsRead(ex.getRequestHeaders().getFirst("Authorization"));
+      if (bounded && !tokenFree.tryAcquire()) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+        error(ex, 429, null, "too many requests without a token at once; retry in a second, or send the read or write token");
+        return;
+      }
+      try {
+        route(ex, method, path);
+      } finally {
+        if (bounded) {
+          tokenFree.release();
+        }
       }
     } catch (IOException e) {
       log.debug("HTTP client went away: {}", e.toString());
     } catch (RuntimeException e) {
       log.error("HTTP request failed: {}", Redactor.redactText(e.toString()));
+    }
+  }
+
+  private void route(HttpExchange ex, String method, String path) throws IOException {
+    if (path.startsWith("/api/")) {
+      api(ex, method, path);
+    } else if (path.equals("/metrics")) {
+      requireGet(ex, method, () -> send(ex, 200, Telemetry.PROMETHEUS_CONTENT_TYPE, telemetry.prometheusText()));
+    } else if (path.equals("/") || path.equals("/index.html")) {
+      requireGet(ex, method, () -> {
+        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        send(ex, 200, "text/html; charset=utf-8", page.render());
+      });
+    } else {
+      error(ex, 404, null, "no such page; the API is under /api/, the status page at /");
     }
   }
 
@@ -114,22 +144,10 @@ final class Dispatcher implements HttpHandler {
       return;
     }
     RouteTable.Match match = lookup.match().get();
-    if (match.route().write()) {
-      if (!auth.writesEnabled()) {
-        error(ex, 403, null, "write endpoints are off: set PULSE_API_TOKEN in the daemon's environment to enable them");
-        return;
-      }
-      if (!auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
-        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"pulse\"");
-        error(ex, 401, null, "missing or wrong token: send 'Authorization: Bearer <PULSE_API_TOKEN>'");
-        return;
-      }
-    }
-    byte[] body = readBody(ex);
-    if (body == null) {
-      error(ex, 413, null, "request body is larger than " + maxBody + " bytes (PULSE_API_MAX_BODY)");
+    if (match.route().write() && refuseWrite(ex)) {
       return;
     }
+    byte[] body = ex.getRequestBody().readAllBytes(); // whole and within PULSE_API_MAX_BODY: ConnectionLoop read it
     Map<String, String> params = new LinkedHashMap<>();
     match.params().forEach((k, v) -> params.put(k, decodePath(v)));
     if (!match.route().write()) {
@@ -156,9 +174,66 @@ final class Dispatcher implements HttpHandler {
     }
   }
 
+  /**
+   * Answers a write that is off or lacks the token; true if it did. The connection loop asks
+   * {@link #refusesBeforeBody} first, so a refused write's body is never read.
+   */
+  private boolean refuseWrite(HttpExchange ex) throws IOException {
+    Optional<String> foreign = hosts.originProblem(ex.getRequestHeaders());
+    if (foreign.isPresent()) {
+      error(ex, 403, null, foreign.get());
+      return true;
+    }
+    if (!auth.writesEnabled()) {
+      error(ex, 403, null, "write endpoints are off: set PULSE_API_TOKEN in the daemon's environment to enable them");
+      return true;
+    }
+    if (!auth.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
+      ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"pulse\"");
+      error(ex, 401, null, "missing or wrong token: send 'Authorization: Bearer <PULSE_API_TOKEN>'");
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether this request will be refused whatever its body: no such route, a wrong method, or a
+   * write without its token. Decided from the head alone, so the loop need not read the body.
+   */
+  boolean refusesBeforeBody(String method, String rawPath, Headers headers) {
+    if (hosts.hostProblem(headers).isPresent() || readNeedsToken(method, rawPath, headers)) {
+      return true;
+    }
+    if (!rawPath.startsWith("/api/")) {
+      return false;
+    }
+    RouteTable.Lookup lookup = routes.lookup(method.toUpperCase(java.util.Locale.ROOT), rawPath);
+    if (lookup.match().isEmpty()) {
+      return true;
+    }
+    return lookup.match().get().route().write() && (!auth.writesEnabled() || !auth.accepts(headers.getFirst("Authorization"))
+        || hosts.originProblem(headers).isPresent());
+  }
+
+  /**
+   * A read (anything but a write route and {@code /api/health}, which monitors poll) without the
+   * read or write token while PULSE_API_READ_TOKEN is set.
+   */
+  private boolean readNeedsToken(String method, String rawPath, Headers headers) {
+    if (!auth.readsNeedToken() || rawPath.equals("/api/health")) {
+      return false;
+    }
+    boolean write = rawPath.startsWith("/api/")
+        && routes.lookup(method.toUpperCase(java.util.Locale.ROOT), rawPath).match().map(m -> m.route().write()).orElse(false);
+    return !write && !auth.acceptsRead(headers.getFirst("Authorization"));
+  }
+
   private int respond(HttpExchange ex, String method, RouteTable.Match match, ApiRequest request) throws IOException {
     ApiResponse response;
     try {
+      if (match.route().write() && request.body().length > 0) {
+        StrictJson.check(request.body());
+      }
       response = match.route().handler().handle(request);
     } catch (ApiException e) {
       error(ex, e.status(), e.field(), Redactor.redactText(e.getMessage()));
@@ -192,59 +267,6 @@ final class Dispatcher implements HttpHandler {
       send(ex, response.status(), JSON_TYPE, Json.MAPPER.writeValueAsBytes(b));
     }
     return response.status();
-  }
-
-  /**
-   * Null when the body exceeds the limit. An oversized body is still read and dropped, up to a
-   * bound, so that the client sees the 413 rather than a reset connection and its keep-alive
-   * connection stays usable; past the bound the connection is closed after the answer.
-   */
-  private byte[] readBody(HttpExchange ex) throws IOException {
-    long declared = -1;
-    String header = ex.getRequestHeaders().getFirst("Content-Length");
-    if (header != null) {
-      try {
-        declared = Long.parseLong(header.trim());
-      } catch (NumberFormatException e) {
-        declared = Long.MAX_VALUE;
-      }
-    }
-    try (InputStream in = ex.getRequestBody()) {
-      if (declared > maxBody) {
-        drainOrClose(ex, in, declared);
-        return null;
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        out.write(buf, 0, n);
-        if (out.size() > maxBody) {
-          drainOrClose(ex, in, Long.MAX_VALUE);
-          return null;
-        }
-      }
-      return out.toByteArray();
-    }
-  }
-
-  private long drainLimit() {
-    return Math.max(DRAIN_LIMIT, 4L * maxBody);
-  }
-
-  private void drainOrClose(HttpExchange ex, InputStream in, long declared) throws IOException {
-    if (declared <= drainLimit()) {
-      long left = drainLimit();
-      byte[] buf = new byte[8192];
-      int n;
-      while (left > 0 && (n = in.read(buf)) > 0) {
-        left -= n;
-      }
-      if (left > 0) {
-        return;
-      }
-    }
-    ex.getResponseHeaders().set("Connection", "close");
   }
 
   private static Map<String, List<String>> query(String raw) {
@@ -286,13 +308,7 @@ final class Dispatcher implements HttpHandler {
   }
 
   private static void error(HttpExchange ex, int status, String field, String message) throws IOException {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", message);
-    if (field != null) {
-      body.put("field", field);
-    }
-    body.put("status", status);
-    send(ex, status, JSON_TYPE, Json.MAPPER.writeValueAsBytes(body));
+    send(ex, status, JSON_TYPE, Responses.errorBody(status, field, message));
   }
 
   private static void send(HttpExchange ex, int status, String type, String body) throws IOException {

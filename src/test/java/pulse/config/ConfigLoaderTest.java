@@ -139,4 +139,26 @@ class ConfigLoaderTest {
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(perms));
     return f;
   }
+
+  @Test
+  void secretsAreJudgedByWhatTheyAreNotWhereTheyCameFrom() {
+    EnvSources src = new EnvSources(
+        Map.of("PULSE_JOB_NIGHTLY_BACKUP_SCHEDULE", "every 3s", "PULSE_ALERT_WEBHOOK_URL", "https://chat.example/hook?key=sEcReTkEy99"),
+        Map.of(), Optional.empty());
+    PulseConfig c = ConfigLoader.load(src, List.of(pulse.api.Setting.of("PULSE_ALERT_WEBHOOK_URL", pulse.api.Setting.Kind.URL, null, "x")),
+        List.of("nightly-backup"), List.of());
+    Redactor r = c.redactor();
+    assertThat(r.redact("schedule every 3s")).isEqualTo("schedule every 3s");
+    assertThat(r.redact("hook https://chat.example/hook?key=sEcReTkEy99")).isEqualTo("hook ****");
+    assertThat(c.effective().toString()).doesNotContain("sEcReTkEy99").contains("every 3s");
+    assertThat(Redactor.isSecretUrlKey("PULSE_JOB_NIGHTLY_BACKUP_PING_URL")).isTrue();
+    assertThat(r.redact("GET http://admin:hunter2@web.example/ failed")).isEqualTo("GET http://admin:****@web.example/ failed");
+  }
+
+  @Test
+  void aConfigErrorMasksAPasswordInAUrlOnItsOwn() {
+    ConfigException e = new ConfigException(List.of("PULSE_CHECK_WEB='http://admin:hunter2@web.example': bad option"));
+    assertThat(e.getMessage()).doesNotContain("hunter2").contains("http://admin:****@web.example");
+    assertThat(e.problems()).noneMatch(p -> p.contains("hunter2"));
+  }
 }

@@ -243,13 +243,13 @@ class ApiServerTest {
       var out = socket.getOutputStream();
       var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
       String big = "{\"text\":\"" + "x".repeat(300_000) + "\"}"; // past the JDK server's own 64 KB drain
-      out.write(("POST /api/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: application/json\r\n"
+      out.write(("POST /api/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Type: application/json\r\n"
           + "Content-Length: " + big.length() + "\r\n\r\n" + big).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       out.flush();
       assertThat(in.readLine()).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
       int length = skipHeaders(in);
       in.skip(length);
-      out.write("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.write("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       out.flush();
       assertThat(in.readLine()).as("the same connection answers the next request").isEqualTo("HTTP/1.1 200 OK");
     }

@@ -89,7 +89,7 @@ class HealthChecksIT {
       assertThat(checks.findValuesAsText("name")).containsExactly("down", "tmp", "web");
       assertThat(checks.findValuesAsText("state")).containsExactly("failed", "ok", "ok");
       DaemonProcess.Result r = d.cli("checks");
-      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
       assertThat(r.output()).contains("FAILED   down").containsPattern("ok\\s+web\\s+\\S+\\s+\\d+ ms\\s+200 in");
     }
   }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,6 +125,22 @@ public final class Subprocess {
     return this;
   }
 
+  private static final Path RESET_SIGNALS = Path.of("/usr/bin/env");
+
+  /** True if the command can be started as named: a path to an executable, or a name found on PATH. */
+  private static boolean onPath(String command, String path, Path workDir) {
+    if (command.contains("/")) {
+      Path p = Path.of(command);
+      return Files.isExecutable(workDir == null || p.isAbsolute() ? p : workDir.resolve(p));
+    }
+    for (String dir : (path == null ? "/usr/bin:/bin" : path).split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Called with the started process (its pid), before the command's output is read. */
   public Subprocess onStart(Consumer<ProcessHandle> c) {
     this.onStart = Objects.requireNonNull(c);
@@ -148,6 +165,16 @@ public final class Subprocess {
       pb.directory(workDir.toFile());
     }
     pb.environment().putAll(env);
+    if (Files.isExecutable(RESET_SIGNALS) && onPath(argv.get(0), pb.environment().get("PATH"), workDir)) {
+      // A daemon started in the background by a non-interactive shell has SIGINT ignored, and a
+      // child inherits that: SIGINT, the gentle stop (restic releases its lock on it), would do
+      // nothing. env(1) resets INT and TERM to their defaults and execs the command in the same
+      // process, so the pid observers see is the command's. A missing binary still fails here,
+      // not as env's exit 127.
+      List<String> wrapped = new ArrayList<>(List.of(RESET_SIGNALS.toString(), "--default-signal=INT,TERM", "--"));
+      wrapped.addAll(argv);
+      pb.command(wrapped);
+    }
     long start = System.nanoTime();
     Process p;
     try {

@@ -33,4 +33,20 @@ class ScheduledAtTest {
           .hasMessageContaining("in 2h");
     }
   }
+
+  @Test
+  void timesOutsideTheirRangeAreRefusedNamingTheRangeNotStoredWrong() {
+    for (String bad : new String[] {"in 109572000000d", "-300000000-01-01T00:00:00Z", "in 9999999999999d", "in 5000000000000w",
+        "in 106751991167301d", "9999-12-31T23:59:59Z", "in 4000d", "1999-12-31T23:59:59Z"}) {
+      assertThatThrownBy(() -> ScheduledAt.parse(bad, now, berlin))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .message().satisfiesAnyOf(
+              m -> org.assertj.core.api.Assertions.assertThat(m).contains("out of range").contains("10 years ahead"),
+              m -> org.assertj.core.api.Assertions.assertThat(m).contains("at most 36500d"));
+    }
+    assertThat(ScheduledAt.parse("in 3650d", now, berlin)).isEqualTo(now.plus(Duration.ofDays(3650)));
+    assertThat(ScheduledAt.parse("2001-01-01T00:00:00Z", now, berlin)).as("a past time is kept: it is due now")
+        .isEqualTo(Instant.parse("2001-01-01T00:00:00Z"));
+  }
 }
