@@ -54,7 +54,7 @@ final class QuartzScheduling implements AutoCloseable {
    * How far ahead of its due time a fire is handed over ({@link FireAheadJobStore}): room for
    * Quartz's bookkeeping and the history rows of a burst of fires, so the jobs start on time.
    */
-  static final Duration FIRE_AHEAD = Duration.ofMillis(200);
+  static final Duration FIRE_AHEAD = Duration.ofMillis(500);
   /** How long Quartz waits before it tries the store again after a failure (its default is 15 s). */
   static final Duration STORE_RETRY = Duration.ofSeconds(5);
   /** Quartz keeps a process-wide registry of data sources; each scheduler instance gets its own name. */
