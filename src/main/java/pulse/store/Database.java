@@ -66,7 +66,7 @@ public final class Database implements AutoCloseable {
     this.url = "jdbc:h2:async:" + files.base() + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128";
     this.pool = newPool();
     this.faults = new StoreFaults(files.file().toString(), this::probeSoon);
-    this.sync = new DiskSync(this::checkpointSync);
+    this.sync = new DiskSync(this::storeAndSync);
     this.dataSource = new DurableDataSource(() -> pool, sync, faults, true);
     DurableDataSource unsynced = new DurableDataSource(() -> pool, sync, faults, false);
     this.writes = new GroupCommit(unsynced, unsynced::afterCommit);
@@ -220,7 +220,7 @@ public final class Database implements AutoCloseable {
    * {@code sync()} (fsync) take only the store lock. The store is reached through a connection of
    * the sync's own: committers hold theirs while they wait. DiskSync runs one at a time.
    */
-  private void checkpointSync() throws SQLException {
+  private void storeAndSync() throws SQLException {
     try {
       if (syncConnection == null || syncPool != pool) {
         closeSyncConnection();
@@ -288,7 +288,7 @@ public final class Database implements AutoCloseable {
       }
     } catch (SQLException | RuntimeException e) {
       log.debug("Store still faulted: {}", e.toString());
-      prober.schedule(this::probe, PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+      probeSoon(); // the same guard as the first probe: none once the database is closing
     }
   }
 

@@ -8,14 +8,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * and returns only once the database file has been synced to the device by a sync that started
  * after that commit. Callers that arrive while a sync runs share the next one (group sync), so the
  * number of syncs follows the device, not the number of commits. No thread of its own: the caller
- * that finds the lock free does the sync for everyone queued behind it.
+ * that finds no sync running does the next one for everyone waiting.
  *
  * <p>Why: H2's MVStore writes a chunk per commit with {@code pwrite} and never syncs it, and when
  * two sessions commit at once the second commit may return before any thread has written its
  * changes (MVStore's {@code tryCommit} gives up if another thread holds the store lock). A kill -9
- * then loses commits that had returned, and a power cut loses the page cache. H2's {@code
- * CHECKPOINT SYNC} stores every committed change (waiting for the store lock) and then fsyncs; a
- * sync that starts after a commit returned therefore covers it.
+ * then loses commits that had returned, and a power cut loses the page cache. The sync Database
+ * gives (MVStore's blocking {@code commit()}, which waits for the store lock and stores every
+ * committed change, then {@code sync()}) therefore covers every commit that returned before it began.
  */
 final class DiskSync {
   /** What one sync does: write out everything committed so far, then fsync. */
