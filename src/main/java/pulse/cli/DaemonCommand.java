@@ -42,7 +42,7 @@ final class DaemonCommand implements Callable<Integer> {
       log.error("Pulse could not start: {}", e.getMessage());
       telemetry.close();
       // a store only a person can repair (an empty file, a failed migration): no restart loop
-      boolean operator = e instanceof pulse.store.StoreException s && s.needsOperator();
+      boolean operator = e instanceof pulse.api.store.StoreException s && s.needsOperator();
       throw new UserError(operator ? ExitCodes.CONFIG : ExitCodes.FAILURE, "could not start: " + e.getMessage());
     }
     DaemonServices services;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import pulse.store.DatabaseRestore;
-import pulse.store.StoreException;
+import pulse.api.store.StoreException;
 
 /** {@code pulse db}: Pulse's own database. */
 @Command(name = "db", description = "Pulse's own database.", mixinStandardHelpOptions = true,
@@ -29,7 +29,13 @@ final class DbCommand {
 
     @Override
     public Integer call() {
-      Path stateDir = db.parent.bootstrap().config().stateDir();
+      var config = db.parent.bootstrap().config();
+      if (config.database().postgres().isPresent()) {
+        throw new UserError(ExitCodes.USAGE, "PULSE_DATABASE_URL is set: Pulse's state is in PostgreSQL ("
+            + config.database().postgres().get().jdbcUrl() + "); restore it with PostgreSQL's tools (pg_restore)."
+            + " pulse db restore is for the embedded file");
+      }
+      Path stateDir = config.stateDir();
       try {
         DatabaseRestore.Restored r = DatabaseRestore.restore(stateDir, backup, Instant.now());
         spec.commandLine().getOut().printf("restored %s into %s (%d runs in its history)%n", backup, r.file(), r.runs());

@@ -140,11 +140,14 @@ public final class ConfigLoader {
             "make a good one with: openssl rand -hex 32"));
       }
     }
+    DatabaseConfig database = DatabaseConfig.parse(settings, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
 
-    Redactor redactor = new Redactor(secrets(sources, known, key -> extensions.stream().anyMatch(e -> e.ownsKey(key))));
+    Set<String> secretValues = secrets(sources, known, key -> extensions.stream().anyMatch(e -> e.ownsKey(key)));
+    database.postgres().flatMap(DatabaseConfig.Postgres::password).ifPresent(secretValues::add); // read from its file
+    Redactor redactor = new Redactor(secretValues);
     ApiConfig api = new ApiConfig(host, port, settings.get(CoreSettings.API_TOKEN),
         settings.get(CoreSettings.API_READ_TOKEN), allowedHosts(settings, host), limits, apiUrl);
     SchedulerConfig scheduler =
@@ -157,6 +160,7 @@ public final class ConfigLoader {
         stateDir,
         pluginsDir,
         sources.envFile(),
+        database,
         api,
         scheduler,
         traceUrl,

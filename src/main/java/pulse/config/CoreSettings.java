@@ -91,7 +91,16 @@ public final class CoreSettings {
               "on stop, how long running jobs get to finish after being asked to stop"),
           Setting.of(SCHEDULER_THREADS, INTEGER, String.valueOf(DEFAULT_SCHEDULER_THREADS),
               "Quartz threads that hand fires to jobs (jobs run on their own threads)"),
-          Setting.of(LOG_LEVEL, STRING, DEFAULT_LOG_LEVEL, "error, warn, info, debug or trace"));
+          Setting.of(LOG_LEVEL, STRING, DEFAULT_LOG_LEVEL, "error, warn, info, debug or trace"),
+          Setting.of(DatabaseConfig.URL, STRING, null,
+              "PostgreSQL database for all of Pulse's state (postgres://user@host:5432/db or jdbc:postgresql://...); default the embedded file in the state directory"),
+          Setting.of(DatabaseConfig.USER, STRING, null, "PostgreSQL role; default the user in PULSE_DATABASE_URL"),
+          Setting.of(DatabaseConfig.PASSWORD, STRING, null, "PostgreSQL password").asSecret(),
+          Setting.of(DatabaseConfig.PASSWORD_FILE, PATH, null, "file holding the PostgreSQL password (instead of PULSE_DATABASE_PASSWORD)"),
+          Setting.of(DatabaseConfig.SCHEMA, STRING, DatabaseConfig.DEFAULT_SCHEMA,
+              "PostgreSQL schema of Pulse's tables (created if missing), so a shared database is safe"),
+          Setting.of(DatabaseConfig.POOL_SIZE, INTEGER, String.valueOf(DatabaseConfig.DEFAULT_POOL_SIZE),
+              "PostgreSQL connections Pulse keeps at most"));
 
   private CoreSettings() {}
 

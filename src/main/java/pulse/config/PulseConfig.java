@@ -16,6 +16,7 @@ public record PulseConfig(
     Path stateDir,
     Path pluginsDir,
     Optional<Path> envFile,
+    DatabaseConfig database,
     ApiConfig api,
     SchedulerConfig scheduler,
     Optional<String> traceUrl,

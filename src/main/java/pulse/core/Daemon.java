@@ -42,6 +42,7 @@ public final class Daemon implements JobCatalog, AutoCloseable {
   private final Clock clock;
   private final Instant startedAt;
   private final Database db;
+  private final String nodeId;
   private final RunHistory history;
   private final JobRunner runner;
   private final List<Extension> started = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -57,9 +58,20 @@ public final class Daemon implements JobCatalog, AutoCloseable {
     this.telemetry = telemetry;
     this.clock = clock;
     this.startedAt = clock.instant();
-    this.db = Database.openEmbedded(config.stateDir(), config.settings().path(Database.BACKUP_DIR_SETTING));
+    this.db = Database.open(config.database(), config.stateDir(), config.settings().path(Database.BACKUP_DIR_SETTING));
+    this.nodeId = loadNodeId(config.stateDir(), db);
     this.history = new JdbcRunHistory(db);
     this.runner = new JobRunner(history, telemetry, clock, config.settings(), startedAt);
+  }
+
+  private static String loadNodeId(Path stateDir, Database db) {
+    try {
+      java.nio.file.Files.createDirectories(stateDir); // the embedded store made it already; PostgreSQL does not
+      return NodeId.load(stateDir);
+    } catch (java.io.IOException | RuntimeException e) {
+      db.close();
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   /**
@@ -108,7 +120,7 @@ public final class Daemon implements JobCatalog, AutoCloseable {
       started.add(x);
     }
     runner.observe(started);
-    scheduling = new QuartzScheduling(db.dataSource(), config.scheduler(), runner, clock);
+    scheduling = new QuartzScheduling(db.dataSource(), db.dialect(), config.scheduler(), runner, clock);
     scheduling.sync(toSchedule);
     scheduling.start();
     db.onRecovered(scheduling::recoverAfterStoreFault);
@@ -138,6 +150,9 @@ public final class Daemon implements JobCatalog, AutoCloseable {
       @Override public Clock clock() { return clock; }
       @Override public DataSource dataSource() { return ds; }
       @Override public pulse.api.Transactions transactions() { return db.transactions(); }
+      @Override public pulse.api.store.Store store() { return db.store(); }
+      @Override public String nodeId() { return nodeId; }
+      @Override public java.time.ZoneId zone() { return config.scheduler().timezone(); }
       @Override public io.opentelemetry.api.OpenTelemetry openTelemetry() { return telemetry.openTelemetry(); }
       @Override public Path stateDir() { return state; }
       @Override public java.util.Set<String> jobIds() { return java.util.Set.copyOf(runnerIds()); }

@@ -24,7 +24,7 @@ public final class LocalRun {
     if (!p.enabled()) {
       throw new JobNotRunnableException("job " + id + " is disabled: " + p.disabledReason());
     }
-    try (Database db = Database.openEmbedded(config.stateDir())) {
+    try (Database db = Database.open(config.database(), config.stateDir(), java.util.Optional.empty())) {
       db.migrate();
       JdbcRunHistory history = new JdbcRunHistory(db);
       JobRunner runner = new JobRunner(history, telemetry, clock, config.settings(), clock.instant());

@@ -69,7 +69,7 @@ final class QuartzScheduling implements AutoCloseable {
   /** A job to schedule. */
   record Planned(String jobId, Schedule schedule) {}
 
-  QuartzScheduling(DataSource dataSource, SchedulerConfig config, JobRunner runner, Clock clock) {
+  QuartzScheduling(DataSource dataSource, pulse.api.store.Dialect dialect, SchedulerConfig config, JobRunner runner, Clock clock) {
     this.config = config;
     this.clock = clock;
     this.runner = runner;
@@ -90,7 +90,9 @@ final class QuartzScheduling implements AutoCloseable {
     p.setProperty("org.quartz.jobStore.registryKey", dsName);
     // after a failed acquisition (a full disk) Quartz waits this long before it tries again
     p.setProperty("org.quartz.jobStore.dbRetryInterval", String.valueOf(STORE_RETRY.toMillis()));
-    p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+    // PostgreSQL keeps Quartz's job data in bytea, which StdJDBCDelegate cannot read
+    p.setProperty("org.quartz.jobStore.driverDelegateClass", dialect == pulse.api.store.Dialect.POSTGRESQL
+        ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
     p.setProperty("org.quartz.jobStore.dataSource", dsName);
     p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
     p.setProperty("org.quartz.jobStore.useProperties", "true");

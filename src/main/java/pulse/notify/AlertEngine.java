@@ -1,6 +1,8 @@
 package pulse.notify;
 
-import java.sql.Connection;
+import pulse.api.store.Sql;
+import pulse.api.store.Store;
+import pulse.api.store.Text;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,13 +22,13 @@ import org.slf4j.LoggerFactory;
 final class AlertEngine {
   private static final Logger log = LoggerFactory.getLogger(AlertEngine.class);
 
-  private final Jdbc jdbc;
+  private final Store store;
   private final AlertConfig config;
   private final Clock clock;
   private final Runnable wake;
 
-  AlertEngine(Jdbc jdbc, AlertConfig config, Clock clock, Runnable wake) {
-    this.jdbc = jdbc;
+  AlertEngine(Store store, AlertConfig config, Clock clock, Runnable wake) {
+    this.store = store;
     this.config = config;
     this.clock = clock;
     this.wake = wake;
@@ -34,18 +36,18 @@ final class AlertEngine {
 
   /**
    * Records one result. Results of one source must not interleave their streak updates: every write
-   * of the engine is a {@link Jdbc#shared} work, and those run one after another.
+   * of the engine is a {@link Store#grouped} work, and those run one after another.
    */
   void record(String source, boolean ok, String error, Instant at, String traceId) {
     Instant now = clock.instant();
     Instant when = at == null ? now : at;
-    boolean queued = jdbc.shared(c -> ok ? success(c, source, now) : failure(c, source, error, when, traceId, now));
+    boolean queued = store.grouped("record an alert event", c -> ok ? success(c, source, now) : failure(c, source, error, when, traceId, now));
     if (queued) {
       wake.run();
     }
   }
 
-  private boolean failure(Connection c, String source, String error, Instant at, String traceId, Instant now)
+  private boolean failure(Sql c, String source, String error, Instant at, String traceId, Instant now)
       throws SQLException {
     SourceState s = AlertStore.source(c, source).orElseGet(() -> SourceState.fresh(source, now));
     int failures = s.failures() + 1;
@@ -81,7 +83,7 @@ final class AlertEngine {
     return queued;
   }
 
-  private boolean success(Connection c, String source, Instant now) throws SQLException {
+  private boolean success(Sql c, String source, Instant now) throws SQLException {
     SourceState s = AlertStore.source(c, source).orElseGet(() -> SourceState.fresh(source, now));
     Long open = s.openAlertId();
     boolean queued = false;
@@ -107,7 +109,7 @@ final class AlertEngine {
         && (s.lastFailureAt() == null || !s.lastFailureAt().plus(config.flapWindow()).isAfter(now));
   }
 
-  private boolean resolve(Connection c, Alert a, Instant now) throws SQLException {
+  private boolean resolve(Sql c, Alert a, Instant now) throws SQLException {
     boolean silenced = AlertStore.silenced(c, a.source(), now);
     boolean tell = a.announced() && !silenced;
     Alert r = new Alert(a.id(), a.source(), Alert.RESOLVED, a.failingSince(), a.openedAt(), now, a.lastError(),
@@ -124,7 +126,7 @@ final class AlertEngine {
    */
   void tick() {
     Instant now = clock.instant();
-    boolean queued = jdbc.shared(c -> {
+    boolean queued = store.grouped("record an alert event", c -> {
       boolean any = false;
       for (Alert a : AlertStore.open(c)) {
         boolean silenced = AlertStore.silenced(c, a.source(), now);
@@ -163,7 +165,7 @@ final class AlertEngine {
   }
 
   /** Queues one notification per configured channel; false when none is configured. */
-  private boolean notify(Connection c, Messages.Kind kind, Alert a, Instant now) throws SQLException {
+  private boolean notify(Sql c, Messages.Kind kind, Alert a, Instant now) throws SQLException {
     boolean any = false;
     if (config.telegram().isPresent()) {
       OutboxStore.enqueue(c, Channels.TELEGRAM, Channels.TELEGRAM, Messages.telegram(Messages.text(kind, a, config, now)), now);
@@ -180,8 +182,8 @@ final class AlertEngine {
   void ping(String jobId, String suffix, String body) {
     config.pingUrl(jobId).ifPresent(url -> {
       Instant now = clock.instant();
-      jdbc.shared(c -> OutboxStore.enqueue(c, Channels.PING, Channels.PING + ":" + jobId,
-          Messages.ping(url + suffix, body == null ? "" : Jdbc.cut(body, PING_BODY_MAX)), now));
+      store.grouped("record an alert event", c -> OutboxStore.enqueue(c, Channels.PING, Channels.PING + ":" + jobId,
+          Messages.ping(url + suffix, body == null ? "" : Text.head(body, PING_BODY_MAX)), now));
       wake.run();
     });
   }

@@ -1,5 +1,7 @@
 package pulse.notify;
 
+import pulse.api.store.Text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
@@ -48,7 +50,7 @@ final class AlertRoutes {
   ApiResponse alerts(ApiRequest req) {
     AlertsExtension.Running r = r();
     Instant now = r.context().clock().instant();
-    return ApiResponse.ok(r.jdbc().tx(c -> {
+    return ApiResponse.ok(r.store().inTransaction("answer an alerts request", c -> {
       List<Silence> silences = AlertStore.activeSilences(c, now);
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("open", AlertStore.open(c).stream().map(a -> json(a, silences, r.config())).toList());
@@ -65,7 +67,7 @@ final class AlertRoutes {
   ApiResponse silences(ApiRequest req) {
     AlertsExtension.Running r = r();
     Instant now = r.context().clock().instant();
-    List<Silence> silences = r.jdbc().tx(c -> AlertStore.activeSilences(c, now));
+    List<Silence> silences = r.store().inTransaction("answer an alerts request", c -> AlertStore.activeSilences(c, now));
     return ApiResponse.ok(Map.of("silences", silences.stream().map(AlertRoutes::json).toList()));
   }
 
@@ -90,7 +92,7 @@ final class AlertRoutes {
     if (reason.length() > REASON_MAX) {
       throw ApiException.badRequest("reason", "reason is longer than " + REASON_MAX + " characters");
     }
-    long id = r.jdbc().tx(c -> AlertStore.addSilence(c, source, until, reason.strip(), now));
+    long id = r.store().inTransaction("answer an alerts request", c -> AlertStore.addSilence(c, source, until, reason.strip(), now));
     return ApiResponse.created(json(new Silence(id, source, until, reason.strip(), now)));
   }
 
@@ -104,7 +106,7 @@ final class AlertRoutes {
       throw ApiException.badRequest("id", "'" + raw + "' is not a silence id; 'pulse silence --list' shows them");
     }
     Instant now = r.context().clock().instant();
-    if (!r.jdbc().tx(c -> AlertStore.removeSilence(c, id, now))) {
+    if (!r.store().inTransaction("answer an alerts request", c -> AlertStore.removeSilence(c, id, now))) {
       throw ApiException.notFound("no silence " + id + " in force; 'pulse silence --list' shows them");
     }
     return ApiResponse.ok(Map.of("removed", id));
@@ -132,7 +134,7 @@ final class AlertRoutes {
     if (Sources.checkName(s).filter(n -> NAME.matcher(n).matches()).isPresent()) {
       return s;
     }
-    throw ApiException.badRequest("source", "'" + Jdbc.cut(s, 100) + "' is not a source; write all, job:<id> or check:<name>");
+    throw ApiException.badRequest("source", "'" + Text.head(s, 100) + "' is not a source; write all, job:<id> or check:<name>");
   }
 
   private static Instant until(JsonNode body, Instant now) {
@@ -149,7 +151,7 @@ final class AlertRoutes {
       try {
         end = Instant.parse(until.strip());
       } catch (DateTimeParseException e) {
-        throw ApiException.badRequest("until", "'" + Jdbc.cut(until, 60) + "' is not a time; write ISO-8601 UTC such as 2026-01-31T18:00:00Z");
+        throw ApiException.badRequest("until", "'" + Text.head(until, 60) + "' is not a time; write ISO-8601 UTC such as 2026-01-31T18:00:00Z");
       }
       if (!end.isAfter(now)) {
         throw ApiException.badRequest("until", until + " is in the past");

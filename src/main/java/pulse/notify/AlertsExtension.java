@@ -1,5 +1,7 @@
 package pulse.notify;
 
+import pulse.api.store.Store;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +36,7 @@ public final class AlertsExtension implements Extension {
   private volatile Running running;
 
   /** What exists between start and stop. */
-  record Running(AlertConfig config, Jdbc jdbc, AlertEngine engine, OutboxSender sender, ExtensionContext context) {}
+  record Running(AlertConfig config, Store store, AlertEngine engine, OutboxSender sender, ExtensionContext context) {}
 
   @Override
   public String name() {
@@ -87,11 +89,11 @@ public final class AlertsExtension implements Extension {
   @Override
   public void start(ExtensionContext context) {
     AlertConfig config = AlertConfig.from(context.settings());
-    Jdbc jdbc = new Jdbc(context.dataSource(), context.transactions());
+    Store store = context.store();
     OutboxSender[] sender = new OutboxSender[1];
-    AlertEngine engine = new AlertEngine(jdbc, config, context.clock(), () -> sender[0].wake());
-    sender[0] = new OutboxSender(jdbc, Channels.from(config), context.clock(), engine::tick);
-    running = new Running(config, jdbc, engine, sender[0], context);
+    AlertEngine engine = new AlertEngine(store, config, context.clock(), () -> sender[0].wake());
+    sender[0] = new OutboxSender(store, Channels.from(config), context.clock(), engine::tick);
+    running = new Running(config, store, engine, sender[0], context);
     sender[0].start();
     LoggerFactory.getLogger(AlertsExtension.class).info("Alerting: {}", describe(config));
   }

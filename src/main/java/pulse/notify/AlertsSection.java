@@ -1,5 +1,7 @@
 package pulse.notify;
 
+import pulse.api.store.Text;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
@@ -31,7 +33,7 @@ final class AlertsSection implements StatusSection {
     }
     Instant now = r.context().clock().instant();
     record View(List<Alert> open, List<Silence> silences) {}
-    View v = r.jdbc().tx(c -> new View(AlertStore.open(c), AlertStore.activeSilences(c, now)));
+    View v = r.store().inTransaction("read alerts for the status page", c -> new View(AlertStore.open(c), AlertStore.activeSilences(c, now)));
     StringBuilder b = new StringBuilder();
     if (v.open().isEmpty()) {
       b.append("<p class=\"ok\">No open alerts.</p>");
@@ -42,7 +44,7 @@ final class AlertsSection implements StatusSection {
         boolean silenced = v.silences().stream().anyMatch(s -> s.covers(a.source()));
         b.append("<tr class=\"alert\"><td>").append(esc(Sources.describe(a.source()))).append("</td><td>")
             .append(esc(a.failingSince().toString())).append("</td><td>").append(a.failureCount()).append("</td><td>")
-            .append(esc(Jdbc.cut(a.lastError() == null ? "" : a.lastError(), 300))).append("</td><td>");
+            .append(esc(Text.head(a.lastError() == null ? "" : a.lastError(), 300))).append("</td><td>");
         r.config().traceLink(a.lastTraceId()).ifPresent(t -> b.append("<a href=\"").append(esc(t)).append("\">trace</a> "));
         if (a.flapping()) {
           b.append("flapping ");

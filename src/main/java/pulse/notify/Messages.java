@@ -1,5 +1,7 @@
 package pulse.notify;
 
+import pulse.api.store.Text;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -52,7 +54,7 @@ final class Messages {
           .append(" without failures\n");
     }
     if (kind != Kind.RESOLVED && a.lastError() != null && !a.lastError().isBlank()) {
-      b.append("Last error: ").append(Jdbc.cut(a.lastError(), ERROR_IN_TEXT)).append('\n');
+      b.append("Last error: ").append(Text.head(a.lastError(), ERROR_IN_TEXT)).append('\n');
     }
     b.append("Status: ").append(config.statusUrl());
     config.traceLink(a.lastTraceId()).ifPresent(t -> b.append("\nTrace: ").append(t));

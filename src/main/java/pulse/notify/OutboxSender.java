@@ -1,5 +1,7 @@
 package pulse.notify;
 
+import pulse.api.store.Store;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +37,7 @@ final class OutboxSender implements AutoCloseable {
   /** How long stop waits for a delivery in flight before interrupting it. */
   static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
-  private final Jdbc jdbc;
+  private final Store store;
   private final Channels channels;
   private final Clock clock;
   private final Runnable tick;
@@ -46,8 +48,8 @@ final class OutboxSender implements AutoCloseable {
   private volatile boolean pendingLeft;
   private Thread thread;
 
-  OutboxSender(Jdbc jdbc, Channels channels, Clock clock, Runnable tick) {
-    this.jdbc = jdbc;
+  OutboxSender(Store store, Channels channels, Clock clock, Runnable tick) {
+    this.store = store;
     this.channels = channels;
     this.clock = clock;
     this.tick = tick;
@@ -110,7 +112,7 @@ final class OutboxSender implements AutoCloseable {
    * second caller) never delivers a row twice.
    */
   synchronized int deliverDue() {
-    List<OutboxEntry> pending = jdbc.tx(c -> OutboxStore.pending(c, BATCH));
+    List<OutboxEntry> pending = store.inTransaction("deliver the alert outbox", c -> OutboxStore.pending(c, BATCH));
     pendingLeft = !pending.isEmpty(); // cleared below when every row was delivered
     Set<String> blocked = new HashSet<>();
     int delivered = 0;
@@ -126,7 +128,7 @@ final class OutboxSender implements AutoCloseable {
       Optional<Channel> channel = channels.get(e.channel());
       if (channel.isEmpty()) {
         String why = "the " + e.channel() + " channel is no longer configured";
-        jdbc.tx(c -> {
+        store.inTransaction("deliver the alert outbox", c -> {
           OutboxStore.givenUp(c, e.id(), now, why);
           return null;
         });
@@ -135,7 +137,7 @@ final class OutboxSender implements AutoCloseable {
       }
       try {
         channel.get().deliver(e.payload());
-        jdbc.tx(c -> {
+        store.inTransaction("deliver the alert outbox", c -> {
           OutboxStore.delivered(c, e.id(), clock.instant());
           return null;
         });
@@ -155,7 +157,7 @@ final class OutboxSender implements AutoCloseable {
   private void failed(OutboxEntry e, DeliveryException d, Instant now) {
     int attempt = e.attempts() + 1;
     if (d.permanent || !e.createdAt().plus(GIVE_UP_AFTER).isAfter(now)) {
-      jdbc.tx(c -> {
+      store.inTransaction("deliver the alert outbox", c -> {
         OutboxStore.givenUp(c, e.id(), now, d.getMessage());
         return null;
       });
@@ -164,7 +166,7 @@ final class OutboxSender implements AutoCloseable {
       return;
     }
     Duration wait = d.retryAfter != null ? d.retryAfter : backoff(attempt);
-    jdbc.tx(c -> {
+    store.inTransaction("deliver the alert outbox", c -> {
       OutboxStore.retryLater(c, e.id(), now.plus(wait), d.getMessage());
       return null;
     });

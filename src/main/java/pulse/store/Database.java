@@ -1,10 +1,9 @@
 package pulse.store;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -15,24 +14,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pulse.api.Transactions;
+import pulse.api.store.Dialect;
+import pulse.api.store.Store;
+import pulse.api.store.StoreException;
+import pulse.config.DatabaseConfig;
 
 /**
- * Pulse's database: an embedded H2 file in the state directory, pooled, migrated with Flyway.
+ * Pulse's database: the embedded H2 file in the state directory (the default) or a PostgreSQL
+ * server ({@code PULSE_DATABASE_URL}), pooled, migrated with Flyway, reached by every family
+ * through one {@link Store}.
  *
- * <p>Everything reaches it through {@link #dataSource()}, whose connections sync the file before a
- * commit returns ({@link DurableDataSource}) and report store faults ({@link StoreFaults}). After
- * a fault, a probe retries a small write every {@link #PROBE_EVERY} and, once it succeeds, reopens
- * what was closed and tells the listeners given to {@link #onRecovered} (the scheduler resumes).
+ * <p>Everything reaches it through {@link #dataSource()}, whose connections are durable before a
+ * commit returns (the file synced by {@link DurableDataSource}; PostgreSQL's WAL synced by the
+ * server) and report store faults ({@link StoreFaults}). After a fault, a probe retries a small
+ * write every {@link #PROBE_EVERY} and, once it succeeds, reopens what was closed and tells the
+ * listeners given to {@link #onRecovered} (the scheduler resumes).
  */
 public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
   /** The database file is {@code <state dir>/pulse.mv.db}. */
   public static final String FILE_NAME = "pulse";
-  public static final int DEFAULT_MAX_CONNECTIONS = 32;
   /** How often a faulted store tries a write again. */
   static final Duration PROBE_EVERY = Duration.ofSeconds(2);
   /**
@@ -43,38 +47,35 @@ public final class Database implements AutoCloseable {
   private static final String MIGRATIONS = "classpath:pulse/store/migration";
   private static final String HISTORY = "pulse_schema_history";
 
-  private final DatabaseFiles files;
-  private final String url;
-  private volatile JdbcConnectionPool pool;
+  private final Engine engine;
   private final StoreFaults faults;
   private final DiskSync sync;
   private final DurableDataSource dataSource;
   private final GroupCommit writes;
+  private final Store store;
   private final List<Runnable> recoveryListeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService prober;
   private volatile boolean closed;
-  private JdbcConnectionPool syncPool; // these three: used by one DiskSync sync at a time
-  private Connection syncConnection;
-  private org.h2.mvstore.MVStore syncStore;
 
-  private Database(DatabaseFiles files) {
-    this.files = files;
-    // async: H2's default file system closes the database for every thread when one thread is
-    // interrupted during file I/O (h2database#227), and the runner interrupts runs on timeout and
-    // shutdown. The async file system survives that.
-    // WRITE_DELAY=0: commit writes its chunk at once; DiskSync then syncs it (H2 itself never does).
-    this.url = "jdbc:h2:async:" + files.base() + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=128";
-    this.pool = newPool();
-    this.faults = new StoreFaults(files.file().toString(), this::probeSoon);
-    this.sync = new DiskSync(this::storeAndSync);
-    this.dataSource = new DurableDataSource(() -> pool, sync, faults, true);
-    DurableDataSource unsynced = new DurableDataSource(() -> pool, sync, faults, false);
-    this.writes = new GroupCommit(unsynced, unsynced::afterCommit);
+  private Database(Engine engine) {
+    this.engine = engine;
+    this.faults = new StoreFaults(engine.where(), this::probeSoon);
+    this.sync = new DiskSync(engine::sync);
+    boolean syncs = engine.needsSync();
+    this.dataSource = new DurableDataSource(engine::pool, sync, faults, syncs);
+    DurableDataSource unsynced = new DurableDataSource(engine::pool, sync, faults, false);
+    this.writes = new GroupCommit(unsynced, syncs ? unsynced::afterCommit : () -> {});
+    this.store = Store.of(dataSource, writes, engine.dialect());
     this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "pulse-store-probe");
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** Opens the database {@code config} names: PostgreSQL, or the embedded file in {@code stateDir}. */
+  public static Database open(DatabaseConfig config, Path stateDir, Optional<Path> backupDir) {
+    return config.postgres().isPresent() ? open(new PostgresEngine(config.postgres().get())) : openEmbedded(stateDir, backupDir);
   }
 
   /**
@@ -87,10 +88,14 @@ public final class Database implements AutoCloseable {
 
   /** As {@link #openEmbedded(Path)}, naming backups in {@code backupDir} too when it refuses a file. */
   public static Database openEmbedded(Path stateDir, Optional<Path> backupDir) {
-    DatabaseFiles files = DatabaseFiles.prepare(stateDir, backupDir);
-    Database db = new Database(files);
+    return open(new EmbeddedEngine(DatabaseFiles.prepare(stateDir, backupDir)));
+  }
+
+  private static Database open(Engine engine) {
+    Database db = new Database(engine);
     try {
-      db.ping(); // fail here, with the path named, rather than inside Quartz
+      db.ping(); // fail here, with the file or server named, rather than inside Quartz
+      db.checkDurability();
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -98,15 +103,9 @@ public final class Database implements AutoCloseable {
     return db;
   }
 
-  private JdbcConnectionPool newPool() {
-    JdbcConnectionPool p = JdbcConnectionPool.create(url, "pulse", "");
-    p.setMaxConnections(DEFAULT_MAX_CONNECTIONS);
-    return p;
-  }
-
   /** Applies Pulse's migrations (Quartz's tables and its own). */
   public void migrate() {
-    migrateAll(List.of(new Migrations(MIGRATIONS, HISTORY)));
+    migrateAll(List.of(core()));
   }
 
   /** Applies an extension's migrations, tracked in a history table of its own. */
@@ -120,45 +119,51 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Applies every pending migration of {@code sets}, as one step a kill cannot cut in half: H2
-   * commits each DDL statement by itself, so before anything is applied the file is copied aside
-   * (or, on a first start, marked as being created), and a start that finds the copy (or the mark)
-   * restores it (or starts afresh) before trying again. Nothing pending costs no copy.
+   * Applies every pending migration of {@code sets}, as one step a kill cannot cut in half. On
+   * PostgreSQL each migration is a transaction of its own (DDL included), and Flyway holds an
+   * advisory lock, so nodes starting together migrate once. H2 commits each DDL statement by
+   * itself, so before anything is applied the file is copied aside (or, on a first start, marked as
+   * being created), and a start that finds the copy (or the mark) restores it (or starts afresh)
+   * before trying again. Nothing pending costs no copy.
    */
   public void migrateAll(List<Migrations> sets) {
-    List<Migrations> pending = sets.stream().filter(m -> m.pending(dataSource)).toList();
+    Optional<String> schema = engine.schema();
+    List<Migrations> pending = sets.stream().filter(m -> m.pending(dataSource, schema)).toList();
+    Optional<DatabaseFiles> files = engine.files();
     if (pending.isEmpty()) {
-      files.created();
+      files.ifPresent(DatabaseFiles::created);
       return;
     }
-    boolean snapshot = !files.creating();
+    boolean snapshot = files.isPresent() && !files.get().creating();
     if (snapshot) {
-      shutdownPool();
-      files.snapshot();
-      pool = newPool();
+      engine.closePool();
+      files.get().snapshot();
+      engine.openPool();
     }
     for (Migrations m : pending) {
       try {
-        m.apply(dataSource);
+        m.apply(dataSource, schema);
       } catch (RuntimeException e) {
         throw migrationFailed(m, e, snapshot);
       }
     }
     if (snapshot) {
-      files.dropSnapshot();
+      files.get().dropSnapshot();
     }
-    files.created();
+    files.ifPresent(DatabaseFiles::created);
   }
 
   /**
    * A migration failed: the copy taken before goes back, so the file stays as the previous version
-   * left it. A store fault (a full disk) is worth retrying later; anything else needs a person.
+   * left it. A store fault (a full disk, a server gone) is worth retrying later; anything else
+   * needs a person.
    */
   private StoreException migrationFailed(Migrations m, RuntimeException e, boolean snapshot) {
+    Optional<DatabaseFiles> files = engine.files();
     if (snapshot) {
-      shutdownPool();
-      files.restoreSnapshot();
-      pool = newPool();
+      engine.closePool();
+      files.get().restoreSnapshot();
+      engine.openPool();
     }
     String what = "could not be migrated (" + m.location() + "): " + StoreException.firstLine(e);
     Throwable sql = e;
@@ -166,12 +171,17 @@ public final class Database implements AutoCloseable {
       sql = sql.getCause();
     }
     if (sql instanceof SQLException s && StoreFaults.classify(s).isPresent()) {
-      return new StoreException("the database " + files.file() + " " + what + "; it is unchanged, and the next start tries again", e);
+      return new StoreException("the database " + engine.where() + " " + what + "; it is unchanged, and the next start tries again", e);
     }
-    return files.unrepairable(what, e);
+    if (files.isPresent()) {
+      return files.get().unrepairable(what, e);
+    }
+    return StoreException.forOperator("the database " + engine.where() + " " + what
+        + "; every migration that failed was rolled back. If another application's tables are in the way, set "
+        + DatabaseConfig.SCHEMA + " to a schema of Pulse's own", e);
   }
 
-  /** The one data source: every connection syncs before a commit returns and reports store faults. */
+  /** The one data source: every connection is durable before a commit returns and reports store faults. */
   public DataSource dataSource() {
     return dataSource;
   }
@@ -181,9 +191,18 @@ public final class Database implements AutoCloseable {
     return writes;
   }
 
-  /** A JDBC URL without credentials, for logs. */
-  public String url() {
-    return url;
+  /** The store kit over this database, for every family. */
+  public Store store() {
+    return store;
+  }
+
+  public Dialect dialect() {
+    return engine.dialect();
+  }
+
+  /** The file or server (without credentials), for logs. */
+  public String where() {
+    return engine.where();
   }
 
   /** Why the store cannot take writes now, if it cannot: a sentence naming the file and the fix. */
@@ -203,53 +222,36 @@ public final class Database implements AutoCloseable {
       s.execute("SELECT 1");
       return true;
     } catch (SQLException e) {
-      throw new StoreException(describe(e), e);
+      Engine.StoreOpening o = engine.describe(e);
+      throw o.needsOperator() ? StoreException.forOperator(o.message(), e) : new StoreException(o.message(), e);
     }
-  }
-
-  /** How many file syncs ran: for /metrics, tests and benchmarks. */
-  public long syncs() {
-    return sync.syncs();
   }
 
   /**
-   * Stores everything committed and fsyncs. Not {@code CHECKPOINT SYNC}: H2's {@code Database.sync()}
-   * holds the database's monitor while it waits for MVStore's store lock, and a store that fails
-   * (a full disk) holds that lock while its panic handler waits for the monitor, so the two
-   * deadlocked for good. MVStore's own {@code commit()} (blocking, stores what is committed) and
-   * {@code sync()} (fsync) take only the store lock. The store is reached through a connection of
-   * the sync's own: committers hold theirs while they wait. DiskSync runs one at a time.
+   * "Acknowledged means durable" holds on PostgreSQL only with the server's own syncs on. Off (a
+   * test box, a tuned server) is the operator's choice, so it is said loudly and not refused.
    */
-  private void storeAndSync() throws SQLException {
-    try {
-      if (syncConnection == null || syncPool != pool) {
-        closeSyncConnection();
-        syncPool = pool;
-        syncConnection = syncPool.getConnection();
-        org.h2.engine.Session session = syncConnection.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
-        syncStore = ((org.h2.engine.SessionLocal) session).getDatabase().getStore().getMvStore();
+  private void checkDurability() {
+    if (engine.dialect() != Dialect.POSTGRESQL) {
+      return;
+    }
+    for (String setting : List.of("fsync", "synchronous_commit")) {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SHOW " + setting)) {
+        if (rs.next() && rs.getString(1).equalsIgnoreCase("off")) {
+          log.warn("PostgreSQL at {} runs with {}=off: a commit it acknowledged can be lost in a crash of the server,"
+              + " and so can what Pulse acknowledged", engine.where(), setting);
+        }
+      } catch (SQLException e) {
+        log.debug("Could not read {}: {}", setting, e.toString());
       }
-      syncStore.commit();
-      syncStore.sync();
-    } catch (RuntimeException e) { // MVStoreException: the file could not be written
-      closeSyncConnection();
-      throw new SQLException("cannot sync " + files.file() + ": " + e.getMessage(), "HY000", 90028, e);
-    } catch (SQLException e) {
-      closeSyncConnection();
-      throw e;
     }
   }
 
-  private void closeSyncConnection() {
-    if (syncConnection != null) {
-      try {
-        syncConnection.close();
-      } catch (SQLException ignored) {
-        // broken already
-      }
-      syncConnection = null;
-      syncStore = null;
-    }
+  /** How many file syncs ran: for /metrics, tests and benchmarks. Zero on PostgreSQL, which syncs itself. */
+  public long syncs() {
+    return sync.syncs();
   }
 
   private void probeSoon() {
@@ -262,22 +264,22 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** While faulted: reopen what H2 closed, then try a real write and its sync. */
+  /** While faulted: reopen what was closed, then try a real write and its sync. */
   private void probe() {
     if (closed || faults.current().isEmpty()) {
       return;
     }
     try {
       if (!answers()) {
-        JdbcConnectionPool old = pool;
-        pool = newPool();
-        old.dispose();
+        engine.reopen();
       }
-      try (Connection c = pool.getConnection();
+      try (Connection c = engine.pool().getConnection();
           PreparedStatement ps = c.prepareStatement("UPDATE pulse_store_probe SET probed_at = CURRENT_TIMESTAMP WHERE id = 1")) {
         ps.executeUpdate();
       }
-      sync.afterCommit();
+      if (engine.needsSync()) {
+        sync.afterCommit();
+      }
       faults.clear();
       for (Runnable r : recoveryListeners) {
         try {
@@ -293,7 +295,7 @@ public final class Database implements AutoCloseable {
   }
 
   private boolean answers() {
-    try (Connection c = pool.getConnection();
+    try (Connection c = engine.pool().getConnection();
         Statement s = c.createStatement()) {
       s.execute("SELECT 1");
       return true;
@@ -302,32 +304,10 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private String describe(SQLException e) {
-    String msg = Optional.ofNullable(e.getMessage()).orElse(e.toString());
-    if (msg.contains("already in use") || msg.contains("locked by another process")) {
-      return "the database " + files.file() + " is in use by another Pulse process; stop it first"
-          + " (commands that need the daemon talk to its API instead)";
-    }
-    if (e instanceof StoreUnavailableException) {
-      return msg;
-    }
-    return "cannot open the database " + files.file() + ": " + msg.lines().findFirst().orElse(msg);
-  }
-
-  private void shutdownPool() {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("SHUTDOWN"); // flushes and closes the file cleanly
-    } catch (SQLException e) {
-      // already closed: nothing to flush
-    }
-    pool.dispose();
-  }
-
   @Override
   public void close() {
     closed = true;
     prober.shutdownNow();
-    shutdownPool();
+    engine.close();
   }
 }

@@ -1,5 +1,6 @@
 package pulse.store;
 
+import pulse.api.store.StoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -158,7 +159,7 @@ final class DatabaseFiles {
   }
 
   StoreException unrepairable(String problem, Throwable cause) {
-    return StoreException.needsOperator(advice(problem), cause);
+    return StoreException.forOperator(advice(problem), cause);
   }
 
   Optional<Path> newestBackup() {

@@ -1,5 +1,6 @@
 package pulse.store;
 
+import pulse.api.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;

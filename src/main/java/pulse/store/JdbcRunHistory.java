@@ -3,20 +3,16 @@ package pulse.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
-import pulse.api.Transactions;
+import pulse.api.store.Row;
+import pulse.api.store.Store;
+import pulse.api.store.Text;
 
 /**
  * {@link RunHistory} in SQL that both H2 and PostgreSQL run. The start and end of runs are written by
@@ -33,86 +29,39 @@ public final class JdbcRunHistory implements RunHistory {
       "id, job_id, trigger_kind, scheduled_at, started_at, ended_at, outcome, error_type, error_message,"
           + " output_tail, summary, trace_id";
 
-  private final DataSource ds;
-  private final Transactions writes;
+  private final Store store;
 
   /** Reads on the database's pool; writes through its group commit, shared with its other writers. */
   public JdbcRunHistory(Database db) {
-    this.ds = db.dataSource();
-    this.writes = db.transactions();
+    this.store = db.store();
   }
 
   @Override
   public long begin(NewRun run) {
-    String sql =
-        "INSERT INTO pulse_runs (job_id, trigger_kind, scheduled_at, started_at, outcome, trace_id)"
-            + " VALUES (?, ?, ?, ?, ?, ?)";
-    try {
-      return writes.inTransaction(c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-          ps.setString(1, run.jobId());
-          ps.setString(2, run.trigger());
-          ps.setTimestamp(3, ts(run.scheduledAt()));
-          ps.setTimestamp(4, ts(run.startedAt()));
-          ps.setString(5, Outcome.RUNNING.label());
-          ps.setString(6, run.traceId());
-          ps.executeUpdate();
-          try (ResultSet keys = ps.getGeneratedKeys()) {
-            keys.next();
-            return keys.getLong(1);
-          }
-        }
-      });
-    } catch (SQLException e) {
-      throw fail("record the start of a run of " + run.jobId(), e);
-    }
+    return store.grouped("record the start of a run of " + run.jobId(), sql -> sql.insert(
+        "INSERT INTO pulse_runs (job_id, trigger_kind, scheduled_at, started_at, outcome, trace_id) VALUES (?, ?, ?, ?, ?, ?)",
+        run.jobId(), run.trigger(), run.scheduledAt(), run.startedAt(), Outcome.RUNNING.label(), run.traceId()));
   }
 
   @Override
   public void finish(long runId, RunResult r) {
-    String sql =
+    String summary = r.summary().isEmpty() ? null : Text.head(toJson(r.summary()), MAX_SUMMARY);
+    store.grouped("record the end of run " + runId, sql -> sql.update(
         "UPDATE pulse_runs SET ended_at = ?, outcome = ?, error_type = ?, error_message = ?, output_tail = ?,"
-            + " summary = ?, started_at = COALESCE(?, started_at), trace_id = COALESCE(?, trace_id) WHERE id = ?";
-    String summary = r.summary().isEmpty() ? null : head(toJson(r.summary()), MAX_SUMMARY);
-    try {
-      writes.inTransaction(c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          ps.setTimestamp(1, ts(r.endedAt()));
-          ps.setString(2, r.outcome().label());
-          ps.setString(3, head(r.errorType(), 300));
-          ps.setString(4, head(r.errorMessage(), MAX_ERROR_MESSAGE));
-          ps.setString(5, tail(r.outputTail(), MAX_OUTPUT_TAIL));
-          ps.setString(6, summary);
-          ps.setTimestamp(7, r.startedAt() == null ? null : ts(r.startedAt()));
-          ps.setString(8, r.traceId());
-          ps.setLong(9, runId);
-          return ps.executeUpdate();
-        }
-      });
-    } catch (SQLException e) {
-      throw fail("record the end of run " + runId, e);
-    }
+            + " summary = ?, started_at = COALESCE(?, started_at), trace_id = COALESCE(?, trace_id) WHERE id = ?",
+        r.endedAt(), r.outcome().label(), Text.head(r.errorType(), 300), Text.head(r.errorMessage(), MAX_ERROR_MESSAGE),
+        Text.tail(r.outputTail(), MAX_OUTPUT_TAIL), summary, r.startedAt(), r.traceId(), runId));
   }
 
   @Override
   public void discard(long runId) {
-    try {
-      writes.inTransaction(c -> {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pulse_runs WHERE id = ? AND outcome = ?")) {
-          ps.setLong(1, runId);
-          ps.setString(2, Outcome.RUNNING.label());
-          return ps.executeUpdate();
-        }
-      });
-    } catch (SQLException e) {
-      throw fail("remove the skipped run " + runId, e);
-    }
+    store.grouped("remove the skipped run " + runId,
+        sql -> sql.update("DELETE FROM pulse_runs WHERE id = ? AND outcome = ?", runId, Outcome.RUNNING.label()));
   }
 
   @Override
   public Optional<RunRecord> find(long runId) {
-    List<RunRecord> rows = query("SELECT " + COLUMNS + " FROM pulse_runs WHERE id = ?", List.of(runId));
-    return rows.stream().findFirst();
+    return store.one("SELECT " + COLUMNS + " FROM pulse_runs WHERE id = ?", JdbcRunHistory::row, runId);
   }
 
   @Override
@@ -134,8 +83,8 @@ public final class JdbcRunHistory implements RunHistory {
       }
       sql.append(String.join(", ", failures)).append(')');
     }
-    sql.append(" ORDER BY started_at DESC, id DESC LIMIT ").append(q.limit());
-    return query(sql.toString(), args);
+    sql.append(" ORDER BY started_at DESC, id DESC FETCH FIRST ").append(q.limit()).append(" ROWS ONLY");
+    return store.query(sql.toString(), JdbcRunHistory::row, args.toArray());
   }
 
   @Override
@@ -144,7 +93,7 @@ public final class JdbcRunHistory implements RunHistory {
         "SELECT " + COLUMNS + " FROM pulse_runs r WHERE id = (SELECT MAX(id) FROM pulse_runs x"
             + " WHERE x.job_id = r.job_id AND x.outcome <> ?)";
     Map<String, RunRecord> out = new HashMap<>();
-    for (RunRecord r : query(sql, List.of(Outcome.RUNNING.label()))) {
+    for (RunRecord r : store.query(sql, JdbcRunHistory::row, Outcome.RUNNING.label())) {
       out.put(r.jobId(), r);
     }
     return out;
@@ -152,84 +101,40 @@ public final class JdbcRunHistory implements RunHistory {
 
   @Override
   public Map<String, Instant> lastSuccessByJob() {
-    String sql = "SELECT job_id, MAX(ended_at) FROM pulse_runs WHERE outcome IN (?, ?) GROUP BY job_id";
     Map<String, Instant> out = new HashMap<>();
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, Outcome.SUCCESS.label());
-      ps.setString(2, Outcome.PARTIAL.label());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getString(1), rs.getTimestamp(2).toInstant());
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw fail("read the last successes", e);
+    for (Map.Entry<String, Instant> e : store.query("SELECT job_id, MAX(ended_at) FROM pulse_runs WHERE outcome IN (?, ?) GROUP BY job_id",
+        r -> Map.entry(r.string(1), r.instant(2)), Outcome.SUCCESS.label(), Outcome.PARTIAL.label())) {
+      out.put(e.getKey(), e.getValue());
     }
+    return out;
   }
 
   @Override
   public int interruptAbandoned(Instant endedAt, String message) {
-    return update(
+    return store.update(
         "UPDATE pulse_runs SET outcome = ?, ended_at = ?, error_type = ?, error_message = ? WHERE outcome = ?",
-        List.of(Outcome.INTERRUPTED.label(), ts(endedAt), "DaemonStopped", message, Outcome.RUNNING.label()));
+        Outcome.INTERRUPTED.label(), endedAt, "DaemonStopped", message, Outcome.RUNNING.label());
   }
 
   @Override
   public int deleteStartedBefore(Instant cutoff) {
-    return update(
-        "DELETE FROM pulse_runs WHERE started_at < ? AND outcome <> ?",
-        List.of(ts(cutoff), Outcome.RUNNING.label()));
+    return store.update("DELETE FROM pulse_runs WHERE started_at < ? AND outcome <> ?", cutoff, Outcome.RUNNING.label());
   }
 
-  private int update(String sql, List<Object> args) {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw fail("update the run history", e);
-    }
-  }
-
-  private List<RunRecord> query(String sql, List<Object> args) {
-    try (Connection c = ds.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      List<RunRecord> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(row(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw fail("read the run history", e);
-    }
-  }
-
-  private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
-    for (int i = 0; i < args.size(); i++) {
-      ps.setObject(i + 1, args.get(i));
-    }
-  }
-
-  private static RunRecord row(ResultSet rs) throws SQLException {
-    Timestamp ended = rs.getTimestamp("ended_at");
+  private static RunRecord row(Row r) throws SQLException {
     return new RunRecord(
-        rs.getLong("id"),
-        rs.getString("job_id"),
-        rs.getString("trigger_kind"),
-        rs.getTimestamp("scheduled_at").toInstant(),
-        rs.getTimestamp("started_at").toInstant(),
-        ended == null ? null : ended.toInstant(),
-        Outcome.fromLabel(rs.getString("outcome")),
-        rs.getString("error_type"),
-        rs.getString("error_message"),
-        rs.getString("output_tail"),
-        fromJson(rs.getString("summary")),
-        rs.getString("trace_id"));
+        r.longValue("id"),
+        r.string("job_id"),
+        r.string("trigger_kind"),
+        r.instant("scheduled_at"),
+        r.instant("started_at"),
+        r.instant("ended_at"),
+        Outcome.fromLabel(r.string("outcome")),
+        r.string("error_type"),
+        r.string("error_message"),
+        r.string("output_tail"),
+        fromJson(r.string("summary")),
+        r.string("trace_id"));
   }
 
   private static String toJson(Map<String, Object> m) {
@@ -249,22 +154,5 @@ public final class JdbcRunHistory implements RunHistory {
     } catch (JsonProcessingException e) {
       return Map.of(); // a summary cut at MAX_SUMMARY is not worth failing a listing for
     }
-  }
-
-  static String head(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
-  }
-
-  static String tail(String s, int max) {
-    return s == null || s.length() <= max ? s : "…" + s.substring(s.length() - max + 1);
-  }
-
-  private static StoreException fail(String what, SQLException e) {
-    return new StoreException("could not " + what + ": " + e.getMessage(), e);
-  }
-
-  /** Truncated, not rounded, to the column's microseconds: the stored time is never later than the real one. */
-  private static Timestamp ts(java.time.Instant t) {
-    return Timestamp.from(t.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 }

@@ -1,5 +1,6 @@
 package pulse.store;
 
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -14,19 +15,21 @@ public record Migrations(String location, String historyTable, ClassLoader loade
     this(location, historyTable, Database.class.getClassLoader());
   }
 
-  private Flyway flyway(DataSource ds) {
-    return Flyway.configure(loader)
+  /** On PostgreSQL, {@code schema} holds the tables and the history; Flyway creates it if missing. */
+  private Flyway flyway(DataSource ds, Optional<String> schema) {
+    var c = Flyway.configure(loader)
         .dataSource(ds)
         .locations(location)
         .table(historyTable)
         .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .load();
+        .baselineVersion("0");
+    schema.ifPresent(s -> c.schemas(s).defaultSchema(s));
+    return c.load();
   }
 
   /** True if something is to be applied (or a failed migration is on record, for migrate to report). */
-  boolean pending(DataSource ds) {
-    var info = flyway(ds).info();
+  boolean pending(DataSource ds, Optional<String> schema) {
+    var info = flyway(ds, schema).info();
     if (info.pending().length > 0) {
       return true;
     }
@@ -38,7 +41,7 @@ public record Migrations(String location, String historyTable, ClassLoader loade
     return false;
   }
 
-  void apply(DataSource ds) {
-    flyway(ds).migrate();
+  void apply(DataSource ds, Optional<String> schema) {
+    flyway(ds, schema).migrate();
   }
 }

@@ -49,8 +49,7 @@ final class StoreFaults {
     if (cause.isEmpty()) {
       return e;
     }
-    String message = "Pulse's database " + file + " cannot be written: " + cause.get()
-        + (cause.get().startsWith("no space") ? "; free space on that file system" : "; check the disk and the file system")
+    String message = "Pulse's database " + file + " cannot be written: " + cause.get() + "; " + fix(cause.get())
         + " (Pulse retries by itself and resumes when writes succeed again)";
     boolean first;
     synchronized (this) {
@@ -76,9 +75,41 @@ final class StoreFaults {
     }
   }
 
+  private static String fix(String cause) {
+    if (cause.startsWith("no space left on the PostgreSQL")) {
+      return "free space on the database server";
+    }
+    if (cause.startsWith("no space")) {
+      return "free space on that file system";
+    }
+    if (cause.startsWith("PostgreSQL")) {
+      return "check that PostgreSQL runs and that PULSE_DATABASE_URL points at it";
+    }
+    if (cause.startsWith("the PostgreSQL server is read-only")) {
+      return "point PULSE_DATABASE_URL at the primary";
+    }
+    return "check the disk and the file system";
+  }
+
   /** A short cause if {@code e} is a store fault. */
   static Optional<String> classify(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      // PostgreSQL (SQLSTATEs): the server gone, going or full, or turned into a replica
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        String state = s.getSQLState();
+        if (state.startsWith("08")) {
+          return Optional.of("PostgreSQL cannot be reached (" + firstLine(s.getMessage()) + ")");
+        }
+        if (state.startsWith("57P")) {
+          return Optional.of("PostgreSQL is shutting down or starting (" + firstLine(s.getMessage()) + ")");
+        }
+        if (state.equals("53100")) {
+          return Optional.of("no space left on the PostgreSQL server");
+        }
+        if (state.equals("25006")) {
+          return Optional.of("the PostgreSQL server is read-only (a replica?)");
+        }
+      }
       String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
       if (m.contains("no space left on device") || m.contains("disk quota exceeded")) {
         return Optional.of("no space left on device");

@@ -113,30 +113,21 @@ final class AlertsHarness implements AutoCloseable {
   }
 
   List<Alert> openAlerts() {
-    return running().jdbc().tx(AlertStore::open);
+    return running().store().inTransaction("read open alerts", AlertStore::open);
   }
 
   List<Alert> resolvedAlerts() {
-    return running().jdbc().tx(c -> AlertStore.recentlyResolved(c, 100));
+    return running().store().inTransaction("read resolved alerts", c -> AlertStore.recentlyResolved(c, 100));
   }
 
   int waiting() {
-    return running().jdbc().tx(c -> OutboxStore.count(c, "delivered_at IS NULL AND failed_at IS NULL"));
+    return running().store().inTransaction("count the outbox", c -> OutboxStore.count(c, "delivered_at IS NULL AND failed_at IS NULL"));
   }
 
   List<OutboxEntry> given(String where) {
-    return running().jdbc().tx(c -> {
-      List<OutboxEntry> all = new java.util.ArrayList<>();
-      try (var ps = c.prepareStatement("SELECT * FROM alert_outbox WHERE " + where + " ORDER BY id");
-          var rs = ps.executeQuery()) {
-        while (rs.next()) {
-          all.add(new OutboxEntry(rs.getLong("id"), rs.getString("channel"), rs.getString("lane"), rs.getString("payload"),
-              Jdbc.instant(rs, "created_at"), rs.getInt("attempts"), Jdbc.instant(rs, "next_attempt_at"),
-              rs.getString("last_error")));
-        }
-      }
-      return all;
-    });
+    return running().store().query("SELECT * FROM alert_outbox WHERE " + where + " ORDER BY id",
+        r -> new OutboxEntry(r.longValue("id"), r.string("channel"), r.string("lane"), r.string("payload"),
+            r.instant("created_at"), r.intValue("attempts"), r.instant("next_attempt_at"), r.string("last_error")));
   }
 
   /** One delivery pass now, on the test's thread (the sender thread may have done it already). */

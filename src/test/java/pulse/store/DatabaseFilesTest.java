@@ -1,5 +1,6 @@
 package pulse.store;
 
+import pulse.api.store.StoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -58,7 +58,7 @@ public final class PromptExtension implements Extension {
   public void start(ExtensionContext ctx) {
     Settings s = ctx.settings();
     ZoneId zone = zone(s);
-    PromptQueue queue = new PromptQueue(ctx.dataSource(), ctx.transactions());
+    PromptQueue queue = new PromptQueue(ctx.store());
     ExecutorConfig config = ExecutorConfig.from(s);
     TelegramNotifier notifier = s.bool(PromptSettings.TELEGRAM_NOTIFY) ? new TelegramNotifier(TelegramClient.from(s)) : null;
     PromptExecutor executor = new PromptExecutor(queue, config, new PromptRunner(config, ctx.openTelemetry()), ctx.clock(),

@@ -73,7 +73,7 @@ class PromptCrashTest {
     assertThat(runs.values()).allMatch(n -> n <= 2);
     assertThat(twice).hasSizeLessThanOrEqualTo(MAX_CONCURRENT);
     try (Database db = PromptTesting.database(state)) {
-      PromptQueue q = new PromptQueue(db.dataSource(), db.transactions());
+      PromptQueue q = new PromptQueue(db.store());
       for (long id : acked.keySet()) {
         PromptPulse p = q.find(id).orElseThrow();
         assertThat(p.status()).as("pulse %d", id).isEqualTo(PulseStatus.COMPLETED);

@@ -36,7 +36,7 @@ class PromptExecutorTest {
   @BeforeEach
   void open() {
     db = PromptTesting.database(dir.resolve("state"));
-    queue = new PromptQueue(db.dataSource(), db.transactions());
+    queue = new PromptQueue(db.store());
     log = dir.resolve("ran.log");
   }
 

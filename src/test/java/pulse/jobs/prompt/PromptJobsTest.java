@@ -86,7 +86,7 @@ class PromptJobsTest {
     env.put(PromptSettings.COMMAND, "sleep 30"); // the heartbeat pulse stays open (running) for the second run
     Clock evening = Clock.fixed(Instant.parse("2026-05-01T19:05:00Z"), ZoneOffset.UTC);
     started(evening);
-    PromptQueue queue = new PromptQueue(db.dataSource(), db.transactions());
+    PromptQueue queue = new PromptQueue(db.store());
     PromptTesting.Ctx ctx = new PromptTesting.Ctx(PromptTesting.settings(env), evening);
 
     heartbeat().run(ctx);
@@ -160,7 +160,7 @@ class PromptJobsTest {
   @Test
   void dbBackupWritesAConsistentZipWhilePulseWritesAndDeletesOldOnes() throws Exception {
     started(Clock.systemUTC());
-    PromptQueue queue = new PromptQueue(db.dataSource(), db.transactions());
+    PromptQueue queue = new PromptQueue(db.store());
     for (int i = 0; i < 50; i++) {
       queue.insert(NewPulse.of("backup me " + i, Instant.now().plusSeconds(3600), Priority.NORMAL, "test"), Instant.now());
     }

@@ -33,7 +33,7 @@ class PromptQueueTest {
   @BeforeEach
   void open() {
     db = PromptTesting.database(dir);
-    queue = new PromptQueue(db.dataSource(), db.transactions());
+    queue = new PromptQueue(db.store());
   }
 
   @AfterEach
@@ -174,7 +174,7 @@ class PromptQueueTest {
       pool.execute(() -> {
         try {
           ids.add(queue.insert(NewPulse.of(prompt, t0, Priority.NORMAL, "test"), t0).id());
-        } catch (PromptStoreException e) {
+        } catch (pulse.api.store.StoreException e) {
           errors.add(e);
         }
       });
@@ -183,6 +183,7 @@ class PromptQueueTest {
     assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     assertThat(ids).hasSize(399).doesNotHaveDuplicates();
     assertThat(errors).hasSize(1);
+    assertThat(errors.peek()).hasMessageContaining("store the pulse").hasMessageContaining("pulse_prompts");
     assertThat(queue.countByStatus()).containsEntry("pending", 399L);
   }
 

@@ -33,7 +33,7 @@ class PromptRoutesTest {
   @BeforeEach
   void open() {
     db = PromptTesting.database(dir);
-    queue = new PromptQueue(db.dataSource(), db.transactions());
+    queue = new PromptQueue(db.store());
     PromptRoutes.Live live = new PromptRoutes.Live(queue, wakes::incrementAndGet, Clock.fixed(now, ZoneOffset.UTC), ZoneOffset.UTC);
     routes = new PromptRoutes(() -> live);
   }

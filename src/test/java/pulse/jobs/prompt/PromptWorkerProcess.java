@@ -22,7 +22,7 @@ public final class PromptWorkerProcess {
     Path command = Path.of(args[1]);
     String mode = args[2];
     Database db = PromptTesting.database(state);
-    PromptQueue queue = new PromptQueue(db.dataSource(), db.transactions());
+    PromptQueue queue = new PromptQueue(db.store());
     ExecutorConfig config = new ExecutorConfig(List.of(command.toString()), null, Duration.ofSeconds(30), 2, 5,
         Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(50));
     PromptExecutor executor = new PromptExecutor(queue, config, new PromptRunner(config, OpenTelemetry.noop()),

@@ -30,7 +30,7 @@ class TelegramTest {
   @BeforeEach
   void open() throws IOException {
     db = PromptTesting.database(dir.resolve("state"));
-    queue = new PromptQueue(db.dataSource(), db.transactions());
+    queue = new PromptQueue(db.store());
     bot = new FakeBotApi();
   }
 
