@@ -69,6 +69,12 @@ final class QuartzScheduling implements AutoCloseable {
   /** A job to schedule. */
   record Planned(String jobId, Schedule schedule) {}
 
+  /** PostgreSQL keeps Quartz's job data in bytea, which StdJDBCDelegate cannot read. */
+  static String delegateFor(pulse.api.store.Dialect dialect) {
+    return dialect == pulse.api.store.Dialect.POSTGRESQL
+        ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate";
+  }
+
   QuartzScheduling(DataSource dataSource, pulse.api.store.Dialect dialect, SchedulerConfig config, JobRunner runner, Clock clock) {
     this.config = config;
     this.clock = clock;
@@ -90,9 +96,7 @@ final class QuartzScheduling implements AutoCloseable {
     p.setProperty("org.quartz.jobStore.registryKey", dsName);
     // after a failed acquisition (a full disk) Quartz waits this long before it tries again
     p.setProperty("org.quartz.jobStore.dbRetryInterval", String.valueOf(STORE_RETRY.toMillis()));
-    // PostgreSQL keeps Quartz's job data in bytea, which StdJDBCDelegate cannot read
-    p.setProperty("org.quartz.jobStore.driverDelegateClass", dialect == pulse.api.store.Dialect.POSTGRESQL
-        ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+    p.setProperty("org.quartz.jobStore.driverDelegateClass", delegateFor(dialect));
     p.setProperty("org.quartz.jobStore.dataSource", dsName);
     p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
     p.setProperty("org.quartz.jobStore.useProperties", "true");

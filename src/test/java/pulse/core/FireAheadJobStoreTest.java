@@ -1,5 +1,9 @@
 package pulse.core;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import pulse.testing.StoreBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -30,7 +34,10 @@ import org.quartz.utils.DBConnectionManager;
 import pulse.store.Database;
 
 /** The store on a real Quartz scheduler and H2: fires come early, everything Quartz stores is on time. */
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class FireAheadJobStoreTest {
+  @Parameter StoreBackend backend;
   private static final long AHEAD_MS = 300;
   private static final long EVERY_MS = 1_000;
   /** What each execution saw: {wall clock at execute, scheduled fire time}. */
@@ -51,7 +58,7 @@ class FireAheadJobStoreTest {
   @BeforeEach
   void start() throws Exception {
     FIRES.clear();
-    db = Database.openEmbedded(dir);
+    db = backend.open(dir);
     db.migrate();
     DBConnectionManager.getInstance().addConnectionProvider("fire-ahead-test", new ConnectionProvider() {
       @Override public Connection getConnection() throws SQLException { return db.dataSource().getConnection(); }
@@ -65,7 +72,7 @@ class FireAheadJobStoreTest {
     p.setProperty("org.quartz.jobStore.class", FireAheadJobStore.class.getName());
     p.setProperty("org.quartz.jobStore.fireAheadMillis", String.valueOf(AHEAD_MS));
     p.setProperty("org.quartz.jobStore.dataSource", "fire-ahead-test");
-    p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+    p.setProperty("org.quartz.jobStore.driverDelegateClass", QuartzScheduling.delegateFor(db.dialect()));
     p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
     scheduler = new StdSchedulerFactory(p).getScheduler();
   }

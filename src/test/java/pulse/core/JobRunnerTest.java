@@ -1,5 +1,9 @@
 package pulse.core;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import pulse.testing.StoreBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,7 +31,10 @@ import pulse.store.RunRecord;
 import pulse.telemetry.Telemetry;
 import pulse.testing.TestJob;
 
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class JobRunnerTest {
+  @Parameter StoreBackend backend;
   @TempDir Path dir;
   private Database db;
   private JdbcRunHistory history;
@@ -35,7 +42,7 @@ class JobRunnerTest {
 
   @BeforeEach
   void open() {
-    db = Database.openEmbedded(dir);
+    db = backend.open(dir);
     db.migrate();
     history = new JdbcRunHistory(db);
     runner = new JobRunner(history, Telemetry.disabled(), Clock.systemUTC(), new MapSettings(Map.of(), Map.of()), Instant.now());

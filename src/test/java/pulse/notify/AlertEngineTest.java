@@ -1,5 +1,9 @@
 package pulse.notify;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import pulse.testing.StoreBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The alert rules, end to end: events in, Telegram messages out through a real fake Bot API. */
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class AlertEngineTest {
+  @Parameter StoreBackend backend;
   @TempDir Path dir;
   FakeTelegram telegram;
   AlertsHarness h;
@@ -20,7 +27,7 @@ class AlertEngineTest {
   @BeforeEach
   void setUp() throws Exception {
     telegram = new FakeTelegram();
-    h = new AlertsHarness(dir);
+    h = new AlertsHarness(backend, dir);
     h.env.putAll(telegram.settings());
     h.env.put("PULSE_TRACE_URL", "https://traces.example/trace/{trace_id}");
   }

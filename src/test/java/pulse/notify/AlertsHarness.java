@@ -19,6 +19,7 @@ import pulse.api.Transactions;
 import pulse.api.Trigger;
 import pulse.config.MapSettings;
 import pulse.store.Database;
+import pulse.testing.StoreBackend;
 
 /**
  * The alerts extension against a real H2 file in a temp dir, started and stopped as the daemon does,
@@ -38,13 +39,20 @@ final class AlertsHarness implements AutoCloseable {
   private Database db;
   AlertsExtension ext;
 
+  private final StoreBackend backend;
+
   AlertsHarness(Path dir) {
+    this(StoreBackend.H2, dir);
+  }
+
+  AlertsHarness(StoreBackend backend, Path dir) {
+    this.backend = backend;
     this.dir = dir;
     env.put("PULSE_API_URL", "http://pulse.example:8765");
   }
 
   AlertsHarness start() {
-    db = Database.openEmbedded(dir);
+    db = backend.open(dir);
     db.migrate();
     ext = new AlertsExtension();
     db.migrate(ext.migrations().orElseThrow(), "pulse_schema_history_alerts");
@@ -146,6 +154,7 @@ final class AlertsHarness implements AutoCloseable {
       @Override public Clock clock() { return c; }
       @Override public DataSource dataSource() { return ds; }
       @Override public Transactions transactions() { return writes; }
+      @Override public pulse.api.store.Store store() { return db.store(); }
       @Override public OpenTelemetry openTelemetry() { return OpenTelemetry.noop(); }
       @Override public Path stateDir() { return d; }
       @Override public Set<String> jobIds() { return ids; }

@@ -1,5 +1,9 @@
 package pulse.notify;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import pulse.testing.StoreBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Channel outages, retries and restarts: no notification lost, none sent twice. */
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class OutboxDeliveryTest {
+  @Parameter StoreBackend backend;
   @TempDir Path dir;
   FakeTelegram telegram;
   AlertsHarness h;
@@ -22,7 +29,7 @@ class OutboxDeliveryTest {
   @BeforeEach
   void setUp() throws Exception {
     telegram = new FakeTelegram();
-    h = new AlertsHarness(dir);
+    h = new AlertsHarness(backend, dir);
     h.env.putAll(telegram.settings());
   }
 

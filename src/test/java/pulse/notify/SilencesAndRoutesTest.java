@@ -1,5 +1,9 @@
 package pulse.notify;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import pulse.testing.StoreBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -19,7 +23,10 @@ import pulse.api.ApiResponse;
 import pulse.api.Route;
 
 /** Silences through the API routes, the alerts listing, and the status section. */
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class SilencesAndRoutesTest {
+  @Parameter StoreBackend backend;
   @TempDir Path dir;
   FakeTelegram telegram;
   AlertsHarness h;
@@ -27,7 +34,7 @@ class SilencesAndRoutesTest {
   @BeforeEach
   void setUp() throws Exception {
     telegram = new FakeTelegram();
-    h = new AlertsHarness(dir);
+    h = new AlertsHarness(backend, dir);
     h.env.putAll(telegram.settings());
     h.start();
   }

@@ -1,5 +1,9 @@
 package pulse.store;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import pulse.testing.StoreBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pulse.api.Transactions.Work;
 
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class GroupCommitTest {
+  @Parameter StoreBackend backend;
   private static final ContextKey<String> CALLER = ContextKey.named("caller");
   @TempDir Path dir;
   private Database db;
@@ -38,7 +45,8 @@ class GroupCommitTest {
 
   @BeforeEach
   void open() throws SQLException {
-    db = Database.openEmbedded(dir);
+    db = backend.open(dir);
+    db.migrate(); // on PostgreSQL this makes the test's schema
     try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, caller VARCHAR(40))");
     }

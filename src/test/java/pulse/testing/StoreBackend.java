@@ -20,10 +20,20 @@ public enum StoreBackend {
   POSTGRESQL {
     @Override
     public Database open(Path stateDir) {
-      return Database.open(new DatabaseConfig(Optional.of(PostgresServer.shared().newSchema())), stateDir, Optional.empty());
+      return Database.open(new DatabaseConfig(Optional.of(schemaOf(stateDir))), stateDir, Optional.empty());
     }
   };
 
-  /** A new, empty database (not yet migrated); {@code stateDir} holds the embedded file. */
+  /**
+   * The database of {@code stateDir}: new and empty (not yet migrated) the first time, the same one
+   * when opened again (a restart). The embedded file lives in {@code stateDir}; a PostgreSQL schema
+   * is remembered per directory.
+   */
   public abstract Database open(Path stateDir);
+
+  private static final java.util.Map<Path, DatabaseConfig.Postgres> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static DatabaseConfig.Postgres schemaOf(Path stateDir) {
+    return SCHEMAS.computeIfAbsent(stateDir.toAbsolutePath().normalize(), d -> PostgresServer.shared().newSchema());
+  }
 }

@@ -1,5 +1,9 @@
 package pulse.jobs.prompt;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import pulse.testing.StoreBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 import pulse.store.Database;
 
 /** The executor running a real command against a real H2 database. */
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class PromptExecutorTest {
+  @Parameter StoreBackend backend;
   @TempDir Path dir;
   Database db;
   PromptQueue queue;
@@ -35,7 +42,7 @@ class PromptExecutorTest {
 
   @BeforeEach
   void open() {
-    db = PromptTesting.database(dir.resolve("state"));
+    db = PromptTesting.database(backend, dir.resolve("state"));
     queue = new PromptQueue(db.store());
     log = dir.resolve("ran.log");
   }

@@ -1,5 +1,9 @@
 package pulse.jobs.prompt;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import pulse.testing.StoreBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,7 +25,10 @@ import pulse.api.ApiResponse;
 import pulse.store.Database;
 
 /** The route handlers called directly, against a real H2 database. */
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class PromptRoutesTest {
+  @Parameter StoreBackend backend;
   static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
   @TempDir Path dir;
   Database db;
@@ -32,7 +39,7 @@ class PromptRoutesTest {
 
   @BeforeEach
   void open() {
-    db = PromptTesting.database(dir);
+    db = PromptTesting.database(backend, dir);
     queue = new PromptQueue(db.store());
     PromptRoutes.Live live = new PromptRoutes.Live(queue, wakes::incrementAndGet, Clock.fixed(now, ZoneOffset.UTC), ZoneOffset.UTC);
     routes = new PromptRoutes(() -> live);

@@ -20,6 +20,7 @@ import pulse.api.Settings;
 import pulse.api.Trigger;
 import pulse.config.MapSettings;
 import pulse.store.Database;
+import pulse.testing.StoreBackend;
 
 /** Real parts for the prompt tests: an H2 file database, settings with defaults, executor scripts. */
 final class PromptTesting {
@@ -27,7 +28,12 @@ final class PromptTesting {
 
   /** Pulse's embedded database in {@code dir}, with the core's and the prompt family's migrations. */
   static Database database(Path dir) {
-    Database db = Database.openEmbedded(dir);
+    return database(StoreBackend.H2, dir);
+  }
+
+  /** The same on {@code backend}: the store tests run on both databases. */
+  static Database database(StoreBackend backend, Path dir) {
+    Database db = backend.open(dir);
     db.migrate();
     db.migrate("classpath:pulse/jobs/prompt/migration", "pulse_schema_history_prompt");
     return db;

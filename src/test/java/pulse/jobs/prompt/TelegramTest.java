@@ -1,5 +1,9 @@
 package pulse.jobs.prompt;
 
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import pulse.testing.StoreBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -19,7 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import pulse.store.Database;
 
 /** Telegram in and out, against a loopback server speaking the Bot API. */
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class TelegramTest {
+  @Parameter StoreBackend backend;
   static final long CHAT = 4242;
   @TempDir Path dir;
   Database db;
@@ -29,7 +36,7 @@ class TelegramTest {
 
   @BeforeEach
   void open() throws IOException {
-    db = PromptTesting.database(dir.resolve("state"));
+    db = PromptTesting.database(backend, dir.resolve("state"));
     queue = new PromptQueue(db.store());
     bot = new FakeBotApi();
   }
