@@ -76,7 +76,7 @@ public record DatabaseConfig(Optional<Postgres> postgres) {
     if (user == null && jdbc.isPresent()) {
       user = userFromUrl(url.get()).orElse(null);
     }
-    if (user == null || user.isEmpty()) {
+    if ((user == null || user.isEmpty()) && jdbc.isPresent()) {
       mine.add(USER + " is not set: name the PostgreSQL role Pulse logs in as (or put it in " + URL + ", postgres://user@host/db)");
     }
     problems.addAll(mine);
