@@ -82,6 +82,23 @@ public interface Extension {
     return List.of();
   }
 
+  /**
+   * The notification service this extension provides to every other, once started (the alerting
+   * family's outbox); empty for all others. Reached through {@link ExtensionContext#notifications()}.
+   */
+  default Optional<Notifications> notifications() {
+    return Optional.empty();
+  }
+
+  /**
+   * Kinds of alert source this extension publishes {@link CheckEvent}s for, beside the core's
+   * {@code job} and {@code check}: {@code table} for {@code table:orders}, {@code node}, {@code
+   * rollout}. Silences accept sources of these kinds.
+   */
+  default List<String> alertSourceKinds() {
+    return List.of();
+  }
+
   /** A section of the status page at {@code /}, rendered after the core's sections. */
   default Optional<StatusSection> statusSection() {
     return Optional.empty();

@@ -67,6 +67,19 @@ public interface ExtensionContext {
     return "local";
   }
 
+  /**
+   * The operator's channels as a durable queue (see {@link Notifications}); {@link
+   * Notifications#NONE} when no started extension provides them.
+   */
+  default Notifications notifications() {
+    return Notifications.NONE;
+  }
+
+  /** Every kind of alert source the started extensions publish ({@code job}, {@code check} and theirs). */
+  default Set<String> alertSourceKinds() {
+    return Set.of("job", "check");
+  }
+
   /** The time zone schedules are read in ({@code PULSE_TIMEZONE}, else the system's). */
   default ZoneId zone() {
     return clock().getZone();

@@ -152,6 +152,16 @@ public final class Daemon implements JobCatalog, AutoCloseable {
       @Override public pulse.api.Transactions transactions() { return db.transactions(); }
       @Override public pulse.api.store.Store store() { return db.store(); }
       @Override public String nodeId() { return nodeId; }
+      @Override public pulse.api.Notifications notifications() {
+        // resolved per notice: the providing extension may start after the one that sends
+        return notice -> started.stream().map(Extension::notifications).flatMap(Optional::stream).findFirst()
+            .map(n -> n.send(notice)).orElse(false);
+      }
+      @Override public java.util.Set<String> alertSourceKinds() {
+        java.util.Set<String> kinds = new java.util.TreeSet<>(List.of("job", "check"));
+        extensions.forEach(x -> kinds.addAll(x.alertSourceKinds()));
+        return kinds;
+      }
       @Override public java.time.ZoneId zone() { return config.scheduler().timezone(); }
       @Override public io.opentelemetry.api.OpenTelemetry openTelemetry() { return telemetry.openTelemetry(); }
       @Override public Path stateDir() { return state; }

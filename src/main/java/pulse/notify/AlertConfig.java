@@ -51,11 +51,20 @@ record AlertConfig(
         s);
   }
 
-  /** Consecutive failures that open an alert for this source: per job or check, else the global. */
-  int threshold(String source) {
+  /**
+   * Consecutive failures that open an alert for this source: the operator's setting for the job or
+   * check, else what the publishing family chose for it ({@code familyDefault}, 0 for none), else
+   * the global {@code PULSE_ALERT_FAILURES}.
+   */
+  int threshold(String source, int familyDefault) {
     Optional<String> key = Sources.jobId(source).map(id -> AlertSettings.jobPrefix(id) + "ALERT_FAILURES")
         .or(() -> Sources.checkName(source).map(AlertSettings::checkFailuresKey));
-    return key.flatMap(settings::get).flatMap(AlertSettings::parseInt).filter(n -> n >= 1).orElse(failures);
+    return key.flatMap(settings::get).flatMap(AlertSettings::parseInt).filter(n -> n >= 1)
+        .orElse(familyDefault > 0 ? familyDefault : failures);
+  }
+
+  int threshold(String source) {
+    return threshold(source, 0);
   }
 
   /** The ping URL of a job: its own PULSE_JOB_<ID>_PING_URL, else the template. */

@@ -39,16 +39,22 @@ final class AlertEngine {
    * of the engine is a {@link Store#grouped} work, and those run one after another.
    */
   void record(String source, boolean ok, String error, Instant at, String traceId) {
+    record(source, ok, error, at, traceId, 0);
+  }
+
+  /** As {@link #record(String, boolean, String, Instant, String)}, with the source family's threshold (0: the default). */
+  void record(String source, boolean ok, String error, Instant at, String traceId, int failuresToAlert) {
     Instant now = clock.instant();
     Instant when = at == null ? now : at;
-    boolean queued = store.grouped("record an alert event", c -> ok ? success(c, source, now) : failure(c, source, error, when, traceId, now));
+    boolean queued = store.grouped("record an alert event",
+        c -> ok ? success(c, source, now) : failure(c, source, error, when, traceId, now, failuresToAlert));
     if (queued) {
       wake.run();
     }
   }
 
-  private boolean failure(Sql c, String source, String error, Instant at, String traceId, Instant now)
-      throws SQLException {
+  private boolean failure(Sql c, String source, String error, Instant at, String traceId, Instant now,
+      int failuresToAlert) throws SQLException {
     SourceState s = AlertStore.source(c, source).orElseGet(() -> SourceState.fresh(source, now));
     int failures = s.failures() + 1;
     Instant since = s.failures() == 0 || s.failingSince() == null ? at : s.failingSince();
@@ -64,7 +70,7 @@ final class AlertEngine {
         open = null;
       }
     }
-    if (open == null && failures >= config.threshold(source)) {
+    if (open == null && failures >= config.threshold(source, failuresToAlert)) {
       boolean flapping = config.flapCount() > 0
           && AlertStore.openedSince(c, source, now.minus(config.flapWindow())) >= config.flapCount() - 1;
       boolean silenced = AlertStore.silenced(c, source, now);
@@ -176,6 +182,27 @@ final class AlertEngine {
       any = true;
     }
     return any;
+  }
+
+  /** Queues a family's notice for every configured channel, in the same lanes as alerts (one order per channel). */
+  boolean notice(pulse.api.Notice n) {
+    Instant now = clock.instant();
+    boolean queued = store.grouped("queue a notification", c -> {
+      boolean any = false;
+      if (config.telegram().isPresent()) {
+        OutboxStore.enqueue(c, Channels.TELEGRAM, Channels.TELEGRAM, Messages.telegram(n.text()), now);
+        any = true;
+      }
+      if (config.webhook().isPresent()) {
+        OutboxStore.enqueue(c, Channels.WEBHOOK, Channels.WEBHOOK, Messages.notice(n, config, now), now);
+        any = true;
+      }
+      return any;
+    });
+    if (queued) {
+      wake.run();
+    }
+    return queued;
   }
 
   /** Queues a healthchecks.io-style ping for a job, if it has a ping URL. */

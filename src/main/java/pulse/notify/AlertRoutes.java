@@ -1,5 +1,7 @@
 package pulse.notify;
 
+import java.util.Optional;
+
 import pulse.api.store.Text;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,7 +136,14 @@ final class AlertRoutes {
     if (Sources.checkName(s).filter(n -> NAME.matcher(n).matches()).isPresent()) {
       return s;
     }
-    throw ApiException.badRequest("source", "'" + Text.head(s, 100) + "' is not a source; write all, job:<id> or check:<name>");
+    java.util.Set<String> kinds = r.context().alertSourceKinds();
+    Optional<String> kind = Sources.kind(s);
+    if (kind.isPresent() && kinds.contains(kind.get()) && NAME.matcher(s.substring(kind.get().length() + 1)).matches()) {
+      return s; // a family's kind (table:orders, node:web-2)
+    }
+    throw ApiException.badRequest("source", "'" + Text.head(s, 100) + "' is not a source; write all, job:<id>, check:<name>"
+        + kinds.stream().filter(k -> !k.equals("job") && !k.equals("check")).sorted().map(k -> ", " + k + ":<name>")
+            .collect(java.util.stream.Collectors.joining()));
   }
 
   private static Instant until(JsonNode body, Instant now) {

@@ -164,8 +164,18 @@ public final class AlertsExtension implements Extension {
         }
         runsWithChecks.add(event.traceId());
       }
-      r.engine().record(event.source(), event.ok(), event.ok() ? null : event.error(), event.at(), event.traceId());
+      r.engine().record(event.source(), event.ok(), event.ok() ? null : event.error(), event.at(), event.traceId(),
+          event.failuresToAlert());
     }
+  }
+
+  /** The outbox as every family's notification service: Telegram and the webhook, durable, in order. */
+  @Override
+  public Optional<pulse.api.Notifications> notifications() {
+    return Optional.of(notice -> {
+      Running r = running;
+      return r != null && r.engine().notice(notice);
+    });
   }
 
   @Override

@@ -69,6 +69,7 @@ final class Messages {
     n.put("source", a.source());
     Sources.jobId(a.source()).ifPresent(id -> n.put("job", id));
     Sources.checkName(a.source()).ifPresent(c -> n.put("check", c));
+    Sources.kind(a.source()).ifPresent(k -> n.put("kind", k));
     n.put("state", kind == Kind.RESOLVED ? Alert.RESOLVED : Alert.OPEN);
     n.put("failing_since", a.failingSince().toString());
     n.put("opened_at", a.openedAt().toString());
@@ -83,6 +84,18 @@ final class Messages {
     n.put("text", text(kind, a, config, now));
     n.put("sent_at", now.toString());
     return n.toString();
+  }
+
+  /** The webhook body of a family's notice (not an alert): {@code "event": "notice"}. */
+  static String notice(pulse.api.Notice n, AlertConfig config, Instant now) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("event", "notice");
+    o.put("source", n.source());
+    Sources.kind(n.source()).ifPresent(k -> o.put("kind", k));
+    o.put("text", n.text());
+    o.put("status_url", config.statusUrl());
+    o.put("sent_at", now.toString());
+    return o.toString();
   }
 
   static String telegram(String text) {

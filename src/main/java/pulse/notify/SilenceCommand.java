@@ -15,7 +15,7 @@ import pulse.api.CommandContext;
 
 /** {@code pulse silence}: add, list or remove silences through the daemon's API. */
 @Command(name = "silence", mixinStandardHelpOptions = true,
-    description = {"Silence notifications for a source (job:<id>, check:<name>, a job id, or all).",
+    description = {"Silence notifications for a source (job:<id>, check:<name>, a family's <kind>:<name>, a job id, or all).",
         "Alerts are still recorded. Examples:",
         "  pulse silence backup-db --for 2h --reason \"disk swap\"",
         "  pulse silence all --until 2026-01-31T18:00:00Z --reason maintenance",
@@ -25,7 +25,7 @@ final class SilenceCommand implements Callable<Integer> {
   private final CommandContext context;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "job:<id>, check:<name>, a job id, or all")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "job:<id>, check:<name>, a family's <kind>:<name>, a job id, or all")
   String source;
 
   @Option(names = "--for", paramLabel = "DURATION", description = "how long, such as 2h or 30m")
@@ -76,7 +76,7 @@ final class SilenceCommand implements Callable<Integer> {
       return code[0];
     }
     if (source == null) {
-      throw new ParameterException(spec.commandLine(), "name a SOURCE (job:<id>, check:<name>, a job id, or all), or use --list or --remove ID");
+      throw new ParameterException(spec.commandLine(), "name a SOURCE (job:<id>, check:<name>, a family's <kind>:<name>, a job id, or all), or use --list or --remove ID");
     }
     if ((duration == null) == (until == null)) {
       throw new ParameterException(spec.commandLine(), "give exactly one of --for DURATION or --until TIME");

@@ -2,7 +2,10 @@ package pulse.notify;
 
 import java.util.Optional;
 
-/** Alert source names: {@code job:<id>} for job runs, {@code check:<name>} for health checks. */
+/**
+ * Alert source names, {@code <kind>:<name>}: {@code job:<id>} for job runs, {@code check:<name>}
+ * for health checks, and the kinds families declare ({@code table:orders}, {@code node:web-2}).
+ */
 final class Sources {
   static final String JOB = "job:";
   static final String CHECK = "check:";
@@ -23,8 +26,15 @@ final class Sources {
     return source.startsWith(CHECK) ? Optional.of(source.substring(CHECK.length())) : Optional.empty();
   }
 
-  /** "job backup-db" or "check web": how a notification names the source. */
+  /** The kind of a source ({@code table} of {@code table:orders}), if it has one. */
+  static Optional<String> kind(String source) {
+    int colon = source.indexOf(':');
+    return colon > 0 ? Optional.of(source.substring(0, colon)) : Optional.empty();
+  }
+
+  /** "job backup-db", "check web" or "table orders": how a notification names the source. */
   static String describe(String source) {
-    return jobId(source).map(id -> "job " + id).or(() -> checkName(source).map(n -> "check " + n)).orElse(source);
+    int colon = source.indexOf(':');
+    return colon > 0 ? source.substring(0, colon) + " " + source.substring(colon + 1) : source;
   }
 }

@@ -160,6 +160,7 @@ final class AlertsHarness implements AutoCloseable {
       @Override public Set<String> jobIds() { return ids; }
       @Override public Map<String, Instant> lastSuccessByJob() { return Map.of(); }
       @Override public void publish(CheckEvent event) { ext.checkFinished(event); }
+      @Override public Set<String> alertSourceKinds() { return Set.of("job", "check", "table"); }
     };
   }
 

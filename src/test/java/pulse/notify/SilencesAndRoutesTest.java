@@ -129,6 +129,25 @@ class SilencesAndRoutesTest {
   }
 
   @Test
+  void aFamilysOwnSourceKindAlertsAtItsOwnThresholdAndCanBeSilenced() throws Exception {
+    // a family (replica checks) publishes table:<name> and alerts on the first failure
+    h.ext.checkFinished(new pulse.api.CheckEvent("table:orders", false, "no rows in 15 min", h.clock.instant(), null, null, 1));
+    assertThat(h.openAlerts()).singleElement().satisfies(a -> assertThat(a.source()).isEqualTo("table:orders"));
+    assertThat(settled(1)).singleElement().satisfies(t -> assertThat(t).contains("table orders").contains("no rows in 15 min"));
+
+    ApiResponse r = call("POST", "/api/silences", Map.of(), "{\"source\":\"table:orders\",\"duration\":\"1h\",\"reason\":\"reload\"}");
+    assertThat(r.status()).isEqualTo(201);
+    assertThat(map(r)).containsEntry("source", "table:orders");
+    ApiException unknownKind = refused("{\"source\":\"rollout:web\",\"duration\":\"1h\",\"reason\":\"x\"}");
+    assertThat(unknownKind.field()).isEqualTo("source");
+    assertThat(unknownKind).hasMessageContaining("table:<name>");
+
+    // a notice from any family goes out through the same durable outbox
+    assertThat(h.ext.notifications().orElseThrow().send(new pulse.api.Notice("prompt:7", "pulse 7 completed"))).isTrue();
+    assertThat(settled(2)).last().isEqualTo("pulse 7 completed");
+  }
+
+  @Test
   void badSilencesAreRefusedNamingTheField() {
     assertThat(refused("{\"duration\":\"2h\",\"reason\":\"x\"}").field()).isEqualTo("source");
     assertThat(refused("{\"source\":\"job:nope\",\"duration\":\"2h\",\"reason\":\"x\"}"))

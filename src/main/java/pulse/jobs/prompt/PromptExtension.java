@@ -60,7 +60,7 @@ public final class PromptExtension implements Extension {
     ZoneId zone = zone(s);
     PromptQueue queue = new PromptQueue(ctx.store());
     ExecutorConfig config = ExecutorConfig.from(s);
-    TelegramNotifier notifier = s.bool(PromptSettings.TELEGRAM_NOTIFY) ? new TelegramNotifier(TelegramClient.from(s)) : null;
+    TelegramNotifier notifier = s.bool(PromptSettings.TELEGRAM_NOTIFY) ? new TelegramNotifier(ctx.notifications()) : null;
     PromptExecutor executor = new PromptExecutor(queue, config, new PromptRunner(config, ctx.openTelemetry()), ctx.clock(),
         notifier == null ? o -> {} : notifier::notify);
     TelegramListener listener = s.bool(PromptSettings.TELEGRAM_LISTEN)

@@ -1,46 +1,38 @@
 package pulse.jobs.prompt;
 
-import java.io.IOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pulse.api.Notice;
+import pulse.api.Notifications;
 
 /**
- * Sends each pulse's final outcome to the Telegram chat, on a thread of its own so a slow or
- * unreachable Telegram never delays the executor. A failed send is logged and dropped.
+ * Tells the operator each pulse's final outcome through the daemon's notification service (the
+ * alert outbox): stored with the outcome's moment, delivered to Telegram (and the webhook) at least
+ * once, in order, retried while Telegram is down, by the one Telegram client Pulse has.
  */
 final class TelegramNotifier implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TelegramNotifier.class);
   static final int TAIL_CHARS = 3000;
-  private final TelegramClient client;
-  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "pulse-telegram-notify");
-    t.setDaemon(true);
-    return t;
-  });
+  private final Notifications notifications;
+  private final AtomicBoolean warned = new AtomicBoolean();
 
-  TelegramNotifier(TelegramClient client) {
-    this.client = client;
+  TelegramNotifier(Notifications notifications) {
+    this.notifications = notifications;
   }
 
   void notify(PromptExecutor.Outcome o) {
     if (o.status() != PulseStatus.COMPLETED && o.status() != PulseStatus.FAILED) {
       return; // a retry is not an outcome yet
     }
-    String text = message(o);
     try {
-      sender.execute(() -> {
-        try {
-          client.sendMessage(text);
-        } catch (IOException e) {
-          log.warn("Could not send pulse {}'s outcome to Telegram: {}. It is not retried.", o.pulse().id(), e.getMessage());
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      // shutting down
+      if (!notifications.send(new Notice("prompt:" + o.pulse().id(), message(o))) && warned.compareAndSet(false, true)) {
+        log.warn("PULSE_PROMPT_TELEGRAM_NOTIFY is on but no channel takes notices (the alerting family is off, or"
+            + " TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID are unset): pulse outcomes are not sent");
+      }
+    } catch (RuntimeException e) {
+      // the outcome itself is stored; only its notice is lost, and the store said why
+      log.warn("Could not queue pulse {}'s outcome for Telegram: {}", o.pulse().id(), e.getMessage());
     }
   }
 
@@ -65,11 +57,6 @@ final class TelegramNotifier implements AutoCloseable {
 
   @Override
   public void close() {
-    sender.shutdown();
-    try {
-      sender.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // nothing of its own to stop: the outbox delivers what was queued, also after a restart
   }
 }

@@ -61,8 +61,14 @@ class PromptJobsTest {
   }
 
   static ExtensionContext context(Settings s, Clock clock, DataSource ds, Path state) {
+    return context(s, clock, ds, state, pulse.api.Notifications.NONE);
+  }
+
+  /** A context whose notification service is {@code notices} (the alerting family's, in a test that starts it). */
+  static ExtensionContext context(Settings s, Clock clock, DataSource ds, Path state, pulse.api.Notifications notices) {
     Transactions writes = new GroupCommit(ds);
     return new ExtensionContext() {
+      @Override public pulse.api.Notifications notifications() { return notices; }
       @Override public Settings settings() { return s; }
       @Override public Clock clock() { return clock; }
       @Override public DataSource dataSource() { return ds; }

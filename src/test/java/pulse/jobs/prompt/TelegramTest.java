@@ -98,8 +98,13 @@ class TelegramTest {
     env.put(PromptSettings.TELEGRAM_NOTIFY, "true");
     env.put(PromptSettings.TELEGRAM_LISTEN, "true");
     assertThat(PromptSettings.validate(PromptTesting.settings(env))).isEmpty();
+    // the outcomes go through the alerting family's outbox, as in the daemon: one Telegram client
+    pulse.notify.AlertsExtension alerts = new pulse.notify.AlertsExtension();
+    db.migrate(alerts.migrations().orElseThrow(), "pulse_schema_history_alerts");
+    alerts.start(PromptJobsTest.context(PromptTesting.settings(env), Clock.systemUTC(), db.dataSource(), dir.resolve("state")));
     ext = new PromptExtension();
-    ext.start(PromptJobsTest.context(PromptTesting.settings(env), Clock.systemUTC(), db.dataSource(), dir.resolve("state")));
+    ext.start(PromptJobsTest.context(PromptTesting.settings(env), Clock.systemUTC(), db.dataSource(), dir.resolve("state"),
+        alerts.notifications().orElseThrow()));
 
     bot.message(1, CHAT, "water the plants");
 
@@ -108,6 +113,9 @@ class TelegramTest {
     String outcome = bot.sent.stream().map(m -> m.path("text").asText()).filter(t -> t.startsWith("✅")).findFirst().orElseThrow();
     assertThat(outcome).contains("completed").contains("telegram").contains("water the plants").contains("ran water the plants");
     assertThat(bot.sent).allSatisfy(m -> assertThat(m.path("chat_id").asText()).isEqualTo(String.valueOf(CHAT)));
+    assertThat(db.store().query("SELECT COUNT(*) FROM alert_outbox WHERE channel = 'telegram' AND delivered_at IS NOT NULL",
+        r -> r.longValue(1))).as("delivered from the durable outbox").containsExactly(1L);
+    alerts.stop();
   }
 
   @Test
