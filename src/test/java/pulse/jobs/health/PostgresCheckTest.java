@@ -2,58 +2,32 @@ package pulse.jobs.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import pulse.testing.PostgresServer;
 
 /**
  * PostgreSQL checks against a real PostgreSQL 15 that the test starts under a temporary directory
  * (Debian's postgresql package, run as user postgres, password authentication over TCP).
  */
 class PostgresCheckTest {
-  static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
-  static final String PASSWORD = "pg-test-pw-4711";
-  static Path dir;
+  static final String PASSWORD = PostgresServer.PASSWORD;
+  static PostgresServer pg;
   static int port;
 
   @BeforeAll
-  static void startPostgres() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(BIN.resolve("initdb")),
-        "PostgreSQL 15 is not installed (apt-get install postgresql)");
-    Assumptions.assumeTrue(sh("id", "postgres") == 0, "there is no user postgres to run the server as");
-    dir = Files.createTempDirectory("pulse-pg");
-    assertThat(sh("chown", "postgres", dir.toString())).isZero();
-    Path pw = dir.resolve("pw");
-    Files.writeString(pw, PASSWORD + "\n");
-    sh("chown", "postgres", pw.toString());
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path data = dir.resolve("data");
-    assertThat(asPostgres(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "--auth-local=trust",
-        "--auth-host=scram-sha-256", "--pwfile=" + pw, "-E", "UTF8", "--locale=C.UTF-8")).isZero();
-    Files.writeString(data.resolve("postgresql.conf"), "\nlisten_addresses='127.0.0.1'\nport=" + port
-        + "\nunix_socket_directories='" + dir + "'\nfsync=off\n", StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.APPEND);
-    assertThat(asPostgres(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(),
-        "-w", "start")).isZero();
+  static void startPostgres() {
+    pg = PostgresServer.startPrivate(); // skips, saying why, where PostgreSQL is not installed
+    port = pg.port();
   }
 
   @AfterAll
-  static void stopPostgres() throws Exception {
-    if (dir != null) {
-      asPostgres(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
-      sh("rm", "-rf", dir.toString());
+  static void stopPostgres() {
+    if (pg != null) {
+      pg.close();
     }
   }
 
@@ -95,24 +69,5 @@ class PostgresCheckTest {
       assertThat(r.state()).isEqualTo("failed");
       assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4_000);
     }
-  }
-
-  private static int asPostgres(String... argv) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
-    cmd.addAll(List.of(argv));
-    return sh(cmd.toArray(String[]::new));
-  }
-
-  private static int sh(String... argv) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return -1;
-    }
-    if (p.exitValue() != 0) {
-      System.err.println(String.join(" ", argv) + " exited " + p.exitValue() + ": " + out);
-    }
-    return p.exitValue();
   }
 }
